@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     hf_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("HF_KEY"))
     hf_api_key: str | None = Field(default=None, validation_alias=AliasChoices("HF_API_KEY"))
     hf_api_secret: SecretStr | None = Field(default=None, validation_alias=AliasChoices("HF_API_SECRET"))
-    hf_base_url: str = Field(default="https://api.higgsfield.ai", validation_alias=AliasChoices("HF_BASE_URL"))
+    hf_base_url: str = Field(
+        default="https://api.higgsfield.ai", validation_alias=AliasChoices("HF_BASE_URL")
+    )
     hf_webhook_secret: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("HF_WEBHOOK_SECRET")
     )

@@ -14,9 +14,7 @@ router = APIRouter(tags=["auth"])
 
 
 def _user_out(user: User) -> UserOut:
-    return UserOut(
-        id=user.id, auth_user_id=user.auth_user_id, email=user.email, display_name=user.display_name
-    )
+    return UserOut(id=user.id, auth_user_id=user.auth_user_id, email=user.email, display_name=user.display_name)
 
 
 def _session_for(runtime: Runtime, user: User) -> Session:
@@ -25,9 +23,7 @@ def _session_for(runtime: Runtime, user: User) -> Session:
 
 
 @router.post("/auth/v1/token", response_model=Session)
-def password_grant(
-    body: Credentials, session: SessionDep, runtime: RuntimeDep, response: Response
-) -> Session:
+def password_grant(body: Credentials, session: SessionDep, runtime: RuntimeDep, response: Response) -> Session:
     """Sign in with email and password; returns an access token and also sets the web session cookie."""
     signed_in = _session_for(runtime, service.sign_in(session, body.email, body.password))
     start_session(response, runtime, signed_in.access_token)

@@ -17,9 +17,7 @@ def user_for_claims(session: Session, claims: TokenClaims) -> User:
     """The user a verified token names; a Supabase user seen for the first time gets a row."""
     user = repository.get_by_auth_user_id(session, claims.sub)
     if user is None:
-        email = (
-            claims.email if claims.email and repository.get_by_email(session, claims.email) is None else None
-        )
+        email = claims.email if claims.email and repository.get_by_email(session, claims.email) is None else None
         user = repository.add(session, User(auth_user_id=claims.sub, email=email, display_name=""))
     return user
 

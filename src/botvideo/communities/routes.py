@@ -54,9 +54,7 @@ def create_community(
 
 
 @router.get("/{community_id}", response_model=CommunityOut)
-def get_community(
-    community_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
-) -> CommunityOut:
+def get_community(community_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep, user: CurrentUser) -> CommunityOut:
     return to_out(runtime, service.require_member(session, community_id, user))
 
 

@@ -36,9 +36,7 @@ def _render(request: Request, status: int, code: str, message: str) -> Response:
 def _describe_validation(exc: RequestValidationError) -> str:
     problems = []
     for error in exc.errors()[:5]:
-        location = ".".join(
-            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")
-        )
+        location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path"))
         message = str(error.get("msg", "is not valid"))
         if error.get("type") == "json_invalid":
             return "The request body is not valid JSON."
@@ -68,5 +66,5 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("request.failed path=%s", request.url.path)
+        log.error("request.failed path=%s", request.url.path, exc_info=exc)
         return _render(request, 500, "internal", "Something went wrong on our side. Try again.")

@@ -101,7 +101,7 @@ class JobQueue:
         self._client.destroy()
 
 
-def launch(settings: Settings, *, run_workers: bool) -> None:
+async def launch(settings: Settings, *, run_workers: bool) -> None:
     """Start DBOS in this process. With workers, it runs queued video jobs and recovers this executor's
     unfinished ones; without, it only serves the API (another process runs `botvideo worker`)."""
     import botvideo.videos.workflows  # noqa: F401 - registers the workflow before launch
@@ -110,14 +110,14 @@ def launch(settings: Settings, *, run_workers: bool) -> None:
     if not run_workers:
         DBOS.listen_queues([])
     DBOS.launch()
-    DBOS.register_queue(
+    await DBOS.register_queue_async(
         QUEUE_NAME,
         partition_concurrency=settings.provider_concurrency,
         worker_concurrency=settings.worker_concurrency,
         polling_interval_sec=settings.queue_polling_interval_seconds,
         on_conflict="always_update",
     )
-    DBOS.register_queue(
+    await DBOS.register_queue_async(
         CLEANUP_QUEUE_NAME, worker_concurrency=4, polling_interval_sec=1.0, on_conflict="always_update"
     )
     log.info("jobs.launched executor=%s workers=%s", settings.executor_id, run_workers)

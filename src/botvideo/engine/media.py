@@ -68,7 +68,7 @@ def extract_poster(video: Path, poster: Path, thumbnail: Path | None = None, *, 
         with av.open(str(video)) as container:
             stream = container.streams.video[0]
             for frame in container.decode(stream):
-                picked = frame.to_image()
+                picked = frame.to_image()  # type: ignore[no-untyped-call]
                 if frame.time is not None and frame.time >= at_seconds:
                     break
     except av.FFmpegError as exc:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine, pool
+from sqlalchemy.sql.schema import SchemaItem
 
 from botvideo.core.models import Base
 
@@ -9,7 +10,10 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _is_our_table(name: str | None, type_: str, *_: object) -> bool:
+def _is_our_table(
+    item: SchemaItem, name: str | None, type_: str, reflected: bool, compare_to: SchemaItem | None
+) -> bool:
+    del item, reflected, compare_to
     # The DBOS system tables share the database (so a video row and its job commit together); they are not ours.
     return not (type_ == "table" and name is not None and (name.startswith("dbos") or name in _DBOS_TABLES))
 

@@ -37,9 +37,7 @@ class ProviderRegistry:
             for model in provider.models():
                 if model_id == model.id or model_id in model.aliases:
                     return provider, model
-        raise InvalidInput(
-            f"Unknown model {model_id!r}. Available: {', '.join(m.id for m in self.models())}."
-        )
+        raise InvalidInput(f"Unknown model {model_id!r}. Available: {', '.join(m.id for m in self.models())}.")
 
     async def aclose(self) -> None:
         for provider in self._providers.values():

@@ -26,14 +26,14 @@ async def provider_webhook(provider: str, video_id: uuid.UUID, request: Request,
 
     if provider != "higgsfield":
         raise NotFound()
-    from botvideo.providers.higgsfield.webhooks import parse_webhook
+    from botvideo.providers.higgsfield.webhooks import parse_webhook, split_secrets
 
     body = await request.body()
     secret = runtime.settings.hf_webhook_secret
-    secrets = [s.strip() for s in secret.get_secret_value().split(",") if s.strip()] if secret else []
+    secrets = split_secrets(secret.get_secret_value()) if secret else []
     hook = parse_webhook(dict(request.headers), body, secrets)
     if secrets and not hook.verified:
-        log.warning("webhook.unverified provider=%s video=%s reason=%s", provider, video_id, hook.reason)
+        log.warning("webhook.unverified provider=%s video=%s reason=%s", provider, video_id, hook.rejection)
 
     def record() -> bool:
         """True when this delivery is new (and the video is ours)."""
@@ -45,9 +45,7 @@ async def provider_webhook(provider: str, video_id: uuid.UUID, request: Request,
                 return True
             try:
                 with session.begin_nested():
-                    session.add(
-                        WebhookDelivery(provider=provider, webhook_id=hook.webhook_id, video_id=video_id)
-                    )
+                    session.add(WebhookDelivery(provider=provider, webhook_id=hook.webhook_id, video_id=video_id))
             except sa.exc.IntegrityError:
                 return False
             return True

@@ -40,9 +40,7 @@ def generate_bot_video(
     )
     created = service.create_video(session, runtime, user, body.communityId, order)
     background.add_task(runtime.events.publish, body.communityId)
-    return GenerateBotVideoResponse(
-        videoId=created.video.id, jobId=created.job_id, status=created.video.status
-    )  # type: ignore[arg-type]
+    return GenerateBotVideoResponse(videoId=created.video.id, jobId=created.job_id, status=created.video.status)
 
 
 @router.post("/check-video-status", response_model=CheckVideoStatusResponse)

@@ -36,9 +36,7 @@ def begin(session: Session, video_id: uuid.UUID, deadline_seconds: float) -> Bot
     return video
 
 
-def record_submission(
-    session: Session, video_id: uuid.UUID, request_id: str, raw: dict[str, Any]
-) -> BotVideo | None:
+def record_submission(session: Session, video_id: uuid.UUID, request_id: str, raw: dict[str, Any]) -> BotVideo | None:
     video = repository.get_for_update(session, video_id)
     if video is None:
         return None
@@ -115,9 +113,7 @@ def complete(
     return video
 
 
-def fail(
-    session: Session, video_id: uuid.UUID, code: ErrorCode, detail: str | None = None
-) -> BotVideo | None:
+def fail(session: Session, video_id: uuid.UUID, code: ErrorCode, detail: str | None = None) -> BotVideo | None:
     video = _open(session, video_id)
     if video is None:
         return None

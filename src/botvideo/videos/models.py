@@ -82,14 +82,10 @@ class BotVideo(Base):
     download_count: Mapped[int] = mapped_column(sa.Integer, default=0)
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('pending', 'processing', 'completed', 'failed', 'canceled')", name="status"
-        ),
+        sa.CheckConstraint("status IN ('pending', 'processing', 'completed', 'failed', 'canceled')", name="status"),
         sa.CheckConstraint("video_type IN ('intro', 'promo', 'token_reveal', 'custom')", name="video_type"),
         # The gallery: a community's videos, newest first, keyset-paginated on (created_at, id).
-        sa.Index(
-            "ix_bot_videos_community_created", "community_id", sa.text("created_at DESC"), sa.text("id DESC")
-        ),
+        sa.Index("ix_bot_videos_community_created", "community_id", sa.text("created_at DESC"), sa.text("id DESC")),
         sa.Index("ix_bot_videos_community_status", "community_id", "status"),
         sa.Index("ix_bot_videos_status", "status"),
     )

@@ -99,7 +99,5 @@ def build_prompt(video_type: str, bot: BotContext, custom_prompt: str | None = N
     try:
         template = _TEMPLATES[video_type]
     except KeyError:
-        raise InvalidInput(
-            f"Unknown video type {video_type!r}. Choose intro, promo, token_reveal or custom."
-        ) from None
+        raise InvalidInput(f"Unknown video type {video_type!r}. Choose intro, promo, token_reveal or custom.") from None
     return template(bot)

@@ -75,9 +75,7 @@ def page(
                 sa.and_(BotVideo.created_at == created_at, BotVideo.id < video_id),
             )
         )
-    rows = list(
-        session.scalars(query.order_by(BotVideo.created_at.desc(), BotVideo.id.desc()).limit(limit + 1))
-    )
+    rows = list(session.scalars(query.order_by(BotVideo.created_at.desc(), BotVideo.id.desc()).limit(limit + 1)))
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
@@ -96,9 +94,7 @@ def ids_in(session: Session, community_id: uuid.UUID, video_ids: list[uuid.UUID]
     if not video_ids:
         return set()
     return set(
-        session.scalars(
-            sa.select(BotVideo.id).where(BotVideo.community_id == community_id, BotVideo.id.in_(video_ids))
-        )
+        session.scalars(sa.select(BotVideo.id).where(BotVideo.community_id == community_id, BotVideo.id.in_(video_ids)))
     )
 
 

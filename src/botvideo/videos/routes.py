@@ -56,9 +56,7 @@ def list_videos(
     session: SessionDep,
     runtime: RuntimeDep,
     user: CurrentUser,
-    video_type: Annotated[
-        Literal["intro", "promo", "token_reveal", "custom"] | None, Query(alias="type")
-    ] = None,
+    video_type: Annotated[Literal["intro", "promo", "token_reveal", "custom"] | None, Query(alias="type")] = None,
     status: Literal["pending", "processing", "completed", "failed", "canceled"] | None = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 24,
@@ -164,16 +162,12 @@ def _stored_file(
 
 
 @router.get("/videos/{video_id}/file")
-def video_file(
-    video_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
-) -> FileResponse:
+def video_file(video_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep, user: CurrentUser) -> FileResponse:
     """The MP4, for members (supports HTTP Range)."""
     return _stored_file(session, runtime, user, video_id, "file")
 
 
 @router.get("/videos/{video_id}/poster")
-def video_poster(
-    video_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
-) -> FileResponse:
+def video_poster(video_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep, user: CurrentUser) -> FileResponse:
     """The JPEG poster, for members."""
     return _stored_file(session, runtime, user, video_id, "poster")

@@ -16,9 +16,7 @@ class CreateVideo(BaseModel):
     video_type: VideoTypeName
     custom_prompt: str | None = Field(default=None, max_length=10_000)
     model: str | None = Field(default=None, max_length=200, description="A model id from /api/v1/models.")
-    duration: int | None = Field(
-        default=None, ge=1, le=60, description="Seconds; the model's default if absent."
-    )
+    duration: int | None = Field(default=None, ge=1, le=60, description="Seconds; the model's default if absent.")
     resolution: Literal["1080p", "720p"] | None = None
     aspect_ratio: Literal["16:9", "9:16", "1:1"] | None = None
     source_image_url: str | None = Field(default=None, max_length=2048)

@@ -55,7 +55,7 @@ def preview_prompt(
     uses_avatar = _uses_avatar(community, video_type, None)
     prompt = build_prompt(video_type, bot_context(community), custom_prompt)
     model = registry.default.default_model(video_type, has_image=uses_avatar)
-    return PromptPreview(video_type=video_type, prompt=prompt, default_model=model, uses_avatar=uses_avatar)  # type: ignore[arg-type]
+    return PromptPreview(video_type=video_type, prompt=prompt, default_model=model, uses_avatar=uses_avatar)
 
 
 @dataclass(frozen=True)
@@ -85,15 +85,11 @@ def create_video(
         provider = registry.default
         provider, model = registry.model(provider.default_model(order.video_type, has_image=has_image))
     if model.needs_image and not has_image:
-        raise InvalidInput(
-            f"{model.label} animates an image: give a source image or upload the bot's avatar first."
-        )
+        raise InvalidInput(f"{model.label} animates an image: give a source image or upload the bot's avatar first.")
     if not model.accepts_image:
         uses_avatar, source_image_url = False, None
 
-    duration = order.duration or (
-        DEFAULT_DURATION if DEFAULT_DURATION in model.durations else model.durations[0]
-    )
+    duration = order.duration or (DEFAULT_DURATION if DEFAULT_DURATION in model.durations else model.durations[0])
     resolution = order.resolution or (
         DEFAULT_RESOLUTION if DEFAULT_RESOLUTION in model.resolutions else model.resolutions[0]
     )
@@ -136,9 +132,7 @@ def create_video(
             resolution=resolution,
             aspect_ratio=aspect_ratio,
             seed=seed,
-            generation_metadata={"requested_model": order.model}
-            if order.model and order.model != model.id
-            else {},
+            generation_metadata={"requested_model": order.model} if order.model and order.model != model.id else {},
             created_by=user.id,
         ),
     )
@@ -228,9 +222,7 @@ async def cancel_video(runtime: Runtime, user: User, video_id: uuid.UUID) -> Can
     canceled = await asyncio.to_thread(mark_canceled)
     runtime.events.publish(canceled.community_id)
     await runtime.jobs.wake(str(video_id), "canceled")
-    return CancelResult(
-        video=to_out(runtime, canceled), outcome="canceled", message="The video was canceled."
-    )
+    return CancelResult(video=to_out(runtime, canceled), outcome="canceled", message="The video was canceled.")
 
 
 def delete_video(session: Session, runtime: Runtime, user: User, video_id: uuid.UUID) -> uuid.UUID:
@@ -260,8 +252,8 @@ def to_out(runtime: Runtime, video: BotVideo) -> VideoOut:
     return VideoOut(
         id=video.id,
         community_id=video.community_id,
-        video_type=video.video_type,  # type: ignore[arg-type]
-        status=video.status,  # type: ignore[arg-type]
+        video_type=video.video_type,
+        status=video.status,
         progress=video.progress,
         prompt=video.prompt,
         model=video.model,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -42,10 +43,7 @@ async def community_events(
                 rows = [row] if row is not None else []
             else:
                 rows = repository.changed_since(session, community_id, cursor)
-            return [
-                (r.id, r.updated_at, to_out(runtime, r).model_dump_json(), r.status_enum.is_terminal)
-                for r in rows
-            ]
+            return [(r.id, r.updated_at, to_out(runtime, r).model_dump_json(), r.status_enum.is_terminal) for r in rows]
 
     with runtime.events.subscribe(community_id) as wake:
         yield _event("ready", json.dumps({"community_id": str(community_id)}))
@@ -59,7 +57,5 @@ async def community_events(
                     return
             since = scan_started - _OVERLAP
             wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=RESCAN_SECONDS)
-            except TimeoutError:
-                pass

@@ -168,9 +168,7 @@ async def submit_step(video_id: str) -> dict[str, Any]:
         else:
             key = f"communities/{job.community_id}/sources/{video_id}.img"
             runtime.storage.save_bytes(key, image)
-            request = GenerationRequest(
-                **{**request.__dict__, "source_image_path": runtime.storage.local_path(key)}
-            )
+            request = GenerationRequest(**{**request.__dict__, "source_image_path": runtime.storage.local_path(key)})
     try:
         submission = await provider.submit(request, idempotency_key=video_id)
     except ProviderBusy:
@@ -199,9 +197,7 @@ async def submit_step(video_id: str) -> dict[str, Any]:
     if submission.request_id != first_request_id:
         # The provider ignored our idempotency key and made a second request for this video: stop it if it can.
         outcome = await provider.cancel(submission.request_id)
-        log.warning(
-            "video.duplicate_request video=%s request=%s cancel=%s", video_id, submission.request_id, outcome
-        )
+        log.warning("video.duplicate_request video=%s request=%s cancel=%s", video_id, submission.request_id, outcome)
         await asyncio.to_thread(
             _transition,
             runtime,
@@ -222,7 +218,12 @@ async def poll_step(video_id: str, request_id: str) -> dict[str, Any]:
     job = await asyncio.to_thread(_load_job, runtime, vid)
     if job is None or repository.is_terminal_status(job.status):
         return {"status": FINISHED, "checked_at": time.time()}
-    state = await runtime.provider_registry().get(job.provider).status(request_id)
+    try:
+        state = await runtime.provider_registry().get(job.provider).status(request_id)
+    except ProviderError as exc:
+        if exc.retryable:
+            raise  # the step's own retries, with backoff
+        state = ProviderJobState(status=ProviderStatus.FAILED, error_code=exc.error_code, detail=exc.detail)
     if not state.status.is_terminal:
         await asyncio.to_thread(_transition, runtime, lifecycle.record_progress, vid, state.progress)
     return {
@@ -258,14 +259,10 @@ async def store_step(video_id: str, provider_state: dict[str, Any]) -> str:
         try:
             probe = probe_video(video_file)
         except NotAVideo as exc:
-            _transition(
-                runtime, lifecycle.fail, vid, ErrorCode.INTERNAL, f"provider output unreadable: {exc}"
-            )
+            _transition(runtime, lifecycle.fail, vid, ErrorCode.INTERNAL, f"provider output unreadable: {exc}")
             return
         if not (poster_file.exists() and thumb_file.exists()):
-            extract_poster(
-                video_file, poster_file, thumb_file, at_seconds=min(1.0, probe.duration_seconds / 2)
-            )
+            extract_poster(video_file, poster_file, thumb_file, at_seconds=min(1.0, probe.duration_seconds / 2))
         with unit_of_work(runtime.sessions) as session:
             video = repository.get(session, vid)
             if video is None:
@@ -305,9 +302,7 @@ def _thumbnail_from_poster(poster: Path, thumbnail: Path) -> None:
 @DBOS.step(name="video.fail")
 async def fail_step(video_id: str, code: str, detail: str | None) -> str:
     runtime = current_runtime()
-    await asyncio.to_thread(
-        _transition, runtime, lifecycle.fail, uuid.UUID(video_id), ErrorCode(code), detail
-    )
+    await asyncio.to_thread(_transition, runtime, lifecycle.fail, uuid.UUID(video_id), ErrorCode(code), detail)
     return code
 
 
@@ -368,13 +363,9 @@ async def generate_video(video_id: str) -> str:
             try:
                 return await store_step(video_id, state)
             except Exception as exc:
-                return await fail_step(
-                    video_id, ErrorCode.PROVIDER_UNAVAILABLE.value, f"download failed: {exc}"
-                )
+                return await fail_step(video_id, ErrorCode.PROVIDER_UNAVAILABLE.value, f"download failed: {exc}")
         if status == ProviderStatus.FAILED.value:
-            return await fail_step(
-                video_id, state.get("error_code") or ErrorCode.INTERNAL.value, state.get("detail")
-            )
+            return await fail_step(video_id, state.get("error_code") or ErrorCode.INTERNAL.value, state.get("detail"))
         if status == ProviderStatus.CANCELED.value:
             return await fail_step(video_id, ErrorCode.CANCELED.value, state.get("detail"))
         now: float = state["checked_at"]
@@ -396,9 +387,7 @@ async def stop_generation_step(video_id: str) -> None:
     await DBOS.cancel_workflow_async(video_id)
 
 
-@DBOS.step(
-    name="cleanup.provider_copy", retries_allowed=True, max_attempts=5, interval_seconds=5.0, backoff_rate=2.0
-)
+@DBOS.step(name="cleanup.provider_copy", retries_allowed=True, max_attempts=5, interval_seconds=5.0, backoff_rate=2.0)
 async def delete_provider_copy_step(provider_name: str, request_id: str) -> str:
     provider = current_runtime().provider_registry().get(provider_name)
     outcome = await provider.cancel(request_id)

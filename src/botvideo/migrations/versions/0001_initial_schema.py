@@ -125,9 +125,7 @@ def upgrade() -> None:
     with op.batch_alter_table("bot_videos", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_bot_videos_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index("ix_bot_videos_community_status", ["community_id", "status"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_bot_videos_provider_request_id"), ["provider_request_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_bot_videos_provider_request_id"), ["provider_request_id"], unique=False)
         batch_op.create_index("ix_bot_videos_status", ["status"], unique=False)
     # Written by hand: autogenerate cannot compare expression indexes on SQLite.
     op.create_index(

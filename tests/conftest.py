@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from botvideo.app import create_app
+from botvideo.core.config import Settings
+from botvideo.providers.registry import ProviderRegistry
+from botvideo.runtime import Runtime
+from tests.support.databases import database_url_for
+from tests.support.scripted_provider import ProviderLedger, ScriptedProvider
+
+TEST_JWT_SECRET = "test-secret-for-botvideo-0123456789abcdef"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database_url_for(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        jwt_secret=TEST_JWT_SECRET,  # type: ignore[arg-type]
+        provider="local",
+        poll_interval_seconds=0.1,
+        poll_backoff_after_seconds=60,
+        queue_polling_interval_seconds=0.1,
+        job_deadline_seconds=60,
+        executor_id="test",
+    )
+
+
+@pytest.fixture
+def ledger() -> ProviderLedger:
+    return ProviderLedger()
+
+
+@dataclass
+class Service:
+    """A running app (lifespan entered, DBOS launched) and an HTTP client speaking to it over ASGI."""
+
+    app: FastAPI
+    runtime: Runtime
+    client: httpx.AsyncClient
+    ledger: ProviderLedger
+
+    def session(self) -> Session:
+        return self.runtime.sessions()
+
+    async def wait_for(
+        self, check: Callable[[], Awaitable[bool]] | Callable[[], bool], *, timeout: float = 30.0
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = check()
+            if asyncio.iscoroutine(result):
+                result = await result
+            if result:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"condition not met within {timeout} s")
+
+    async def wait_for_status(
+        self, video_id: str, headers: dict[str, str], statuses: set[str], timeout: float = 30.0
+    ) -> dict[str, Any]:
+        latest: dict[str, Any] = {}
+
+        async def reached() -> bool:
+            nonlocal latest
+            response = await self.client.get(f"/api/v1/videos/{video_id}", headers=headers)
+            latest = response.json()
+            return latest.get("status") in statuses
+
+        try:
+            await self.wait_for(reached, timeout=timeout)
+        except AssertionError:
+            raise AssertionError(f"video {video_id} stayed {latest.get('status')}: {latest}") from None
+        return latest
+
+
+def scripted_registry(
+    settings: Settings, ledger: ProviderLedger, polls_to_finish: int = 2
+) -> Callable[[httpx.AsyncClient], ProviderRegistry]:
+    def build(http: httpx.AsyncClient) -> ProviderRegistry:
+        del http
+        settings.work_dir.mkdir(parents=True, exist_ok=True)
+        return ProviderRegistry(
+            [ScriptedProvider(settings.work_dir, ledger, polls_to_finish=polls_to_finish)], "scripted"
+        )
+
+    return build
+
+
+@pytest.fixture
+async def service(settings: Settings, ledger: ProviderLedger) -> AsyncIterator[Service]:
+    app = create_app(settings, registry_builder=scripted_registry(settings, ledger), run_workers=True)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield Service(app=app, runtime=app.state.runtime, client=client, ledger=ledger)

@@ -1,0 +1,58 @@
+"""Each test that touches the database runs on SQLite and on PostgreSQL (a fresh database per test)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+POSTGRES_ADMIN_URL = os.environ.get("BOTVIDEO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def postgres_available() -> bool:
+    try:
+        engine = sa.create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except sa.exc.OperationalError:
+        return False
+
+
+def require_postgres() -> None:
+    if postgres_available():
+        return
+    message = f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message}; CI must run every test on PostgreSQL too.")
+    pytest.skip(f"{message} (start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)")
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    require_postgres()
+    name = f"botvideo_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def database_url_for(kind: str, directory: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'botvideo.db'}"
+    else:
+        with fresh_postgres_database() as url:
+            yield url

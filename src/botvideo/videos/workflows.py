@@ -40,6 +40,8 @@ from botvideo.videos.models import BotVideo
 log = logging.getLogger(__name__)
 
 FINISHED = "finished"
+# Each round is already a few HTTP attempts with backoff inside the provider client.
+MAX_TRANSIENT_SUBMIT_ROUNDS = 3
 
 
 def _video_keys(video: BotVideo) -> tuple[str, str, str]:
@@ -336,6 +338,7 @@ async def generate_video(video_id: str) -> str:
     request_id: str | None = plan["request_id"]
 
     waits = 0
+    transient_failures = 0
     while request_id is None:
         submitted = await submit_step(video_id)
         if submitted["outcome"] == FINISHED:
@@ -344,8 +347,13 @@ async def generate_video(video_id: str) -> str:
             request_id = submitted["request_id"]
             break
         # Busy (the provider's concurrency cap) or a transient failure: nothing was accepted, so wait and retry.
+        # Busy waits last until the deadline; a provider that keeps failing is given up on after a few rounds.
         if await now_step() >= deadline:
             return await fail_step(video_id, ErrorCode.TIMED_OUT.value, submitted.get("detail"))
+        if submitted["outcome"] == "retry":
+            transient_failures += 1
+            if transient_failures >= MAX_TRANSIENT_SUBMIT_ROUNDS:
+                return await fail_step(video_id, ErrorCode.PROVIDER_UNAVAILABLE.value, submitted.get("detail"))
         await DBOS.sleep_async(min(60.0, settings.poll_interval_seconds * (2 ** min(waits, 4))))
         waits += 1
 

@@ -333,8 +333,8 @@ def _register_provider_commands() -> None:
 def _community_profile(community_id: str) -> Any:
     """`botvideo render --community ID`: the bot's own name, words and avatar."""
     from botvideo.communities import repository as communities
+    from botvideo.communities import service as communities_service
     from botvideo.core.db import create_db_engine, create_session_factory
-    from botvideo.providers.base import BotProfile
     from botvideo.storage.local import LocalStorage
 
     settings = Settings()
@@ -344,15 +344,7 @@ def _community_profile(community_id: str) -> Any:
     engine.dispose()
     if target is None:
         raise fail(f"no community {community_id}", 2)
-    storage = LocalStorage(settings.media_dir)
-    return BotProfile(
-        name=target.bot_name,
-        description=target.description or "",
-        instructions=target.agent_instructions or "",
-        token_name=target.token_name,
-        token_symbol=target.token_symbol,
-        avatar_path=storage.local_path(target.avatar_key) if target.avatar_key else None,
-    )
+    return communities_service.bot_profile(target, LocalStorage(settings.media_dir))
 
 
 _register_provider_commands()

@@ -13,6 +13,7 @@ from botvideo.auth.models import User
 from botvideo.communities import repository
 from botvideo.communities.models import Community, CommunityRole
 from botvideo.core.errors import Forbidden, InvalidInput, NotFound
+from botvideo.providers.base import BotProfile
 from botvideo.storage.base import MediaStorage
 
 MAX_AVATAR_BYTES = 8 * 1024 * 1024
@@ -28,6 +29,18 @@ class Membership:
     @property
     def is_admin(self) -> bool:
         return self.role is CommunityRole.ADMIN
+
+
+def bot_profile(community: Community, storage: MediaStorage | None = None) -> BotProfile:
+    """What prompts and providers know of the bot; with storage, its avatar file too."""
+    return BotProfile(
+        name=community.bot_name,
+        description=community.description or "",
+        instructions=community.agent_instructions or "",
+        token_name=community.token_name,
+        token_symbol=community.token_symbol,
+        avatar_path=storage.local_path(community.avatar_key) if storage and community.avatar_key else None,
+    )
 
 
 def require_member(session: Session, community_id: uuid.UUID, user: User) -> Membership:

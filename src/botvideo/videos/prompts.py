@@ -8,21 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from botvideo.core.errors import InvalidInput
+from botvideo.providers.base import BotProfile
 
 MAX_PROMPT_LENGTH = 2000
 _SUMMARY_LENGTH = 220
-
-
-@dataclass(frozen=True)
-class BotContext:
-    name: str
-    description: str = ""
-    instructions: str = ""
-    token_name: str | None = None
-    token_symbol: str | None = None
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -33,11 +24,11 @@ def _one_line(text: str, limit: int) -> str:
     return f"{cut}…"
 
 
-def _persona(bot: BotContext) -> str:
+def _persona(bot: BotProfile) -> str:
     return _one_line(bot.instructions or bot.description, _SUMMARY_LENGTH)
 
 
-def intro_prompt(bot: BotContext) -> str:
+def intro_prompt(bot: BotProfile) -> str:
     persona = _persona(bot)
     character = f' The character embodies: "{persona}".' if persona else ""
     return (
@@ -48,7 +39,7 @@ def intro_prompt(bot: BotContext) -> str:
     )
 
 
-def promo_prompt(bot: BotContext) -> str:
+def promo_prompt(bot: BotProfile) -> str:
     persona = _persona(bot)
     showcase = f' showcasing what it does: "{persona}"' if persona else " showcasing its capabilities"
     return (
@@ -59,7 +50,7 @@ def promo_prompt(bot: BotContext) -> str:
     )
 
 
-def token_reveal_prompt(bot: BotContext) -> str:
+def token_reveal_prompt(bot: BotProfile) -> str:
     symbol = (bot.token_symbol or "").strip().upper()
     token = (bot.token_name or "").strip()
     if symbol and token:
@@ -91,7 +82,7 @@ def clean_custom_prompt(prompt: str | None) -> str:
     return text
 
 
-def build_prompt(video_type: str, bot: BotContext, custom_prompt: str | None = None) -> str:
+def build_prompt(video_type: str, bot: BotProfile, custom_prompt: str | None = None) -> str:
     """The prompt sent to the provider. For the template types a non-empty `custom_prompt` replaces the template,
     which is how the UI's edited preview reaches the provider."""
     if video_type == "custom" or (custom_prompt or "").strip():

@@ -18,22 +18,12 @@ from botvideo.runtime import Runtime
 from botvideo.storage.remote import check_public_https_url
 from botvideo.videos import lifecycle, repository
 from botvideo.videos.models import BotVideo, VideoStatus
-from botvideo.videos.prompts import BotContext, build_prompt
+from botvideo.videos.prompts import build_prompt
 from botvideo.videos.schemas import CancelResult, CreateVideo, PromptPreview, VideoOut, VideoPage
 
 DEFAULT_DURATION = 5
 DEFAULT_RESOLUTION = "1080p"
 DEFAULT_ASPECT_RATIO = "16:9"
-
-
-def bot_context(community: Community) -> BotContext:
-    return BotContext(
-        name=community.bot_name,
-        description=community.description or "",
-        instructions=community.agent_instructions or "",
-        token_name=community.token_name,
-        token_symbol=community.token_symbol,
-    )
 
 
 def _uses_avatar(community: Community, video_type: str, requested: bool | None) -> bool:
@@ -53,7 +43,7 @@ def preview_prompt(
     membership = communities.require_admin(session, community_id, user)
     community = membership.community
     uses_avatar = _uses_avatar(community, video_type, None)
-    prompt = build_prompt(video_type, bot_context(community), custom_prompt)
+    prompt = build_prompt(video_type, communities.bot_profile(community), custom_prompt)
     model = registry.default.default_model(video_type, has_image=uses_avatar)
     return PromptPreview(video_type=video_type, prompt=prompt, default_model=model, uses_avatar=uses_avatar)
 
@@ -71,7 +61,7 @@ def create_video(
     membership = communities.require_admin(session, community_id, user)
     community = membership.community
     registry = runtime.provider_registry()
-    prompt = build_prompt(order.video_type, bot_context(community), order.custom_prompt)
+    prompt = build_prompt(order.video_type, communities.bot_profile(community), order.custom_prompt)
 
     source_image_url = check_public_https_url(order.source_image_url) if order.source_image_url else None
     uses_avatar = source_image_url is None and _uses_avatar(community, order.video_type, order.use_avatar)
@@ -105,7 +95,7 @@ def create_video(
             video_type=order.video_type,
             prompt=prompt,
             model=model.id,
-            bot=_profile_for_validation(community),
+            bot=communities.bot_profile(community),
             duration_seconds=duration,
             resolution=resolution,
             aspect_ratio=aspect_ratio,
@@ -138,12 +128,6 @@ def create_video(
     )
     runtime.jobs.enqueue_video(session, str(video.id), provider=provider.name)
     return CreatedVideo(video=video, job_id=str(video.id))
-
-
-def _profile_for_validation(community: Community):  # type: ignore[no-untyped-def]
-    from botvideo.providers.base import BotProfile
-
-    return BotProfile(name=community.bot_name, description=community.description or "")
 
 
 def get_video(session: Session, user: User, video_id: uuid.UUID) -> BotVideo:

@@ -24,7 +24,6 @@ from botvideo.core.db import unit_of_work
 from botvideo.core.jobs import CLEANUP_WORKFLOW, GENERATE_VIDEO_WORKFLOW, PROVIDER_UPDATE_TOPIC
 from botvideo.engine.media import NotAVideo, extract_poster, probe_video
 from botvideo.providers.base import (
-    BotProfile,
     ErrorCode,
     GenerationRequest,
     ProviderBusy,
@@ -68,16 +67,16 @@ class _Job:
 
 
 def _load_job(runtime: Runtime, video_id: uuid.UUID) -> _Job | None:
-    from botvideo.communities import repository as communities
+    from botvideo.communities import repository as community_rows
+    from botvideo.communities import service as communities
 
     with unit_of_work(runtime.sessions) as session:
         video = repository.get(session, video_id)
         if video is None:
             return None
-        community = communities.get(session, video.community_id)
+        community = community_rows.get(session, video.community_id)
         request = None
         if community is not None:
-            avatar = runtime.storage.local_path(community.avatar_key) if community.avatar_key else None
             source = runtime.storage.local_path(video.source_image_key) if video.source_image_key else None
             webhook = (
                 f"{runtime.settings.public_url.rstrip('/')}/api/v1/webhooks/{video.provider}/{video.id}"
@@ -89,14 +88,7 @@ def _load_job(runtime: Runtime, video_id: uuid.UUID) -> _Job | None:
                 video_type=video.video_type,
                 prompt=video.prompt,
                 model=video.model,
-                bot=BotProfile(
-                    name=community.bot_name,
-                    description=community.description or "",
-                    instructions=community.agent_instructions or "",
-                    token_name=community.token_name,
-                    token_symbol=community.token_symbol,
-                    avatar_path=avatar,
-                ),
+                bot=communities.bot_profile(community, runtime.storage),
                 duration_seconds=video.requested_duration,
                 resolution=video.resolution or "1080p",
                 aspect_ratio=video.aspect_ratio,

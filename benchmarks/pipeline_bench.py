@@ -40,7 +40,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.factories import auth_headers, create_community, create_user
-from tests.support.databases import fresh_postgres_database
+from tests.support.databases import drop_test_databases, fresh_postgres_database
 from tests.support.scripted_provider import write_tiny_mp4
 from tests.support.standin import serving
 
@@ -376,7 +376,10 @@ def main() -> None:
     reads.add_argument("--requests", type=int, default=2000)
     reads.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
-    result = asyncio.run(run_jobs(args)) if args.benchmark == "jobs" else run_reads(args)
+    try:
+        result = asyncio.run(run_jobs(args)) if args.benchmark == "jobs" else run_reads(args)
+    finally:
+        drop_test_databases()
     print(json.dumps(result, indent=2))
 
 

@@ -16,10 +16,15 @@ from botvideo.app import create_app
 from botvideo.core.config import Settings
 from botvideo.providers.registry import ProviderRegistry
 from botvideo.runtime import Runtime
-from tests.support.databases import database_url_for
+from tests.support.databases import database_url_for, drop_test_databases
 from tests.support.scripted_provider import ProviderLedger, ScriptedProvider
 
 TEST_JWT_SECRET = "test-secret-for-botvideo-0123456789abcdef"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    del session, exitstatus
+    drop_test_databases()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,19 +35,34 @@ def require_postgres() -> None:
     pytest.skip(f"{message} (start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)")
 
 
+_created: list[str] = []
+
+
 @contextmanager
 def fresh_postgres_database() -> Iterator[str]:
+    """A new database for one test. It is dropped when the session ends, not when the test does: a workflow
+    stopped at shutdown may still be finishing its last write in a thread, and DBOS retries a vanished database
+    forever (by design: it waits out outages), which would keep the test process alive."""
     require_postgres()
     name = f"botvideo_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
+    admin.dispose()
+    _created.append(name)
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_test_databases() -> None:
+    if not _created:
+        return
+    time.sleep(2)  # let the last test's in-flight workflow writes land first
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for name in _created:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    admin.dispose()
+    _created.clear()
 
 
 @contextmanager

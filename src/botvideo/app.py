@@ -80,7 +80,7 @@ def create_app(
             "SQLite" if settings.is_sqlite else "PostgreSQL",
             "on" if workers else "off",
         )
-        await jobs.launch(settings, run_workers=workers)
+        await jobs.launch(settings, runtime.jobs, run_workers=workers)
         try:
             yield
         finally:

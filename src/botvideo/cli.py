@@ -137,10 +137,11 @@ def demo() -> None:
     from botvideo.auth import service as auth_service
     from botvideo.communities import service as communities
     from botvideo.core.db import unit_of_work
+    from botvideo.providers.factory import default_registry_builder
 
     def main() -> None:
         settings = Settings()
-        runtime = build_runtime(settings, registry_builder=lambda http: None)  # type: ignore[arg-type,return-value]
+        runtime = build_runtime(settings, default_registry_builder(settings, render_pool=None))
         with unit_of_work(runtime.sessions) as session:
             user = users.get_by_email(session, DEMO_EMAIL) or auth_service.register(
                 session, DEMO_EMAIL, DEMO_PASSWORD, "Demo Admin"

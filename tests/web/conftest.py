@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.databases import database_url_for
 from tests.web.server import LiveServer, live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,9 +36,11 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("browser")) as running:
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server per database: the web app runs on SQLite and on PostgreSQL alike."""
+    directory = tmp_path_factory.mktemp(f"browser-{request.param}")
+    with database_url_for(request.param, directory) as url, live_server(directory, url) as running:
         yield running
 
 

@@ -37,10 +37,10 @@ class LiveServer:
     password: str = DEFAULT_PASSWORD
 
 
-def browser_settings(data_dir: Path) -> Settings:
+def browser_settings(data_dir: Path, database_url: str | None = None) -> Settings:
     return Settings(
         data_dir=data_dir,
-        database_url=f"sqlite:///{data_dir}/botvideo.db",
+        database_url=database_url or f"sqlite:///{data_dir}/botvideo.db",
         jwt_secret=JWT_SECRET,  # type: ignore[arg-type]
         provider="local",
         render_preset="ultrafast",
@@ -68,8 +68,8 @@ def registry_builder(settings: Settings, ledger: ProviderLedger):  # type: ignor
 
 
 @contextmanager
-def live_server(data_dir: Path) -> Iterator[LiveServer]:
-    settings = browser_settings(data_dir)
+def live_server(data_dir: Path, database_url: str | None = None) -> Iterator[LiveServer]:
+    settings = browser_settings(data_dir, database_url)
     app = create_app(settings, registry_builder=registry_builder(settings, ProviderLedger()), run_workers=True)
     with serving(app) as base_url:
         runtime: Runtime = app.state.runtime

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from dbos import DBOS, DBOSClient, DBOSConfig
 from sqlalchemy.orm import Session
 
 from botvideo import __version__
 from botvideo.core.config import Settings
+from botvideo.core.db import create_db_engine
 
+DBOS_POOL_SIZE = 20
 QUEUE_NAME = "videos"
 CLEANUP_QUEUE_NAME = "video-cleanup"
 GENERATE_VIDEO_WORKFLOW = "botvideo.generate_video"
@@ -28,8 +31,17 @@ def dbos_url(database_url: str) -> str:
     return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def dbos_config(settings: Settings) -> DBOSConfig:
-    return {
+def dbos_engine(settings: Settings) -> sa.Engine | None:
+    """On SQLite, DBOS gets an engine with our pragmas: WAL with synchronous=NORMAL (no fsync per commit; DBOS
+    checkpoints every step, and a full fsync each time caps the whole pipeline at the disk's flush rate), a busy
+    timeout, and write locks taken up front. PostgreSQL needs nothing special."""
+    if not settings.is_sqlite:
+        return None
+    return create_db_engine(settings.resolved_database_url, pool_size=DBOS_POOL_SIZE)
+
+
+def dbos_config(settings: Settings, engine: sa.Engine | None = None) -> DBOSConfig:
+    config: DBOSConfig = {
         "name": "botvideo",
         "system_database_url": dbos_url(settings.resolved_database_url),
         "executor_id": settings.executor_id,
@@ -38,16 +50,26 @@ def dbos_config(settings: Settings) -> DBOSConfig:
         "application_version": __version__,
         "log_level": "WARNING",
         "notification_listener_polling_interval_sec": 0.2,
-        "sys_db_pool_size": 20,
+        "sys_db_pool_size": DBOS_POOL_SIZE,
     }
+    if engine is not None:
+        config["system_database_engine"] = engine
+    return config
 
 
 class JobQueue:
     """Enqueues video jobs and talks to running ones."""
 
     def __init__(self, settings: Settings) -> None:
+        self._engine = dbos_engine(settings)
         # Lazy: the DBOS tables are created by `launch`, which may run after this is built.
-        self._client = DBOSClient(system_database_url=dbos_url(settings.resolved_database_url), lazy=True)
+        self._client = DBOSClient(
+            system_database_url=dbos_url(settings.resolved_database_url), system_database_engine=self._engine, lazy=True
+        )
+
+    @property
+    def engine(self) -> sa.Engine | None:
+        return self._engine
 
     def enqueue_video(self, session: Session, video_id: str, *, provider: str) -> None:
         """Enqueue in the caller's transaction: the job exists exactly when the row does."""
@@ -99,14 +121,16 @@ class JobQueue:
 
     def close(self) -> None:
         self._client.destroy()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
-async def launch(settings: Settings, *, run_workers: bool) -> None:
+async def launch(settings: Settings, queue: JobQueue, *, run_workers: bool) -> None:
     """Start DBOS in this process. With workers, it runs queued video jobs and recovers this executor's
     unfinished ones; without, it only serves the API (another process runs `botvideo worker`)."""
     import botvideo.videos.workflows  # noqa: F401 - registers the workflow before launch
 
-    DBOS(config=dbos_config(settings))
+    DBOS(config=dbos_config(settings, queue.engine))
     if not run_workers:
         DBOS.listen_queues([])
     DBOS.launch()

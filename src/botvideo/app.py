@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -69,6 +71,11 @@ def create_app(
 
                 render_pool = RenderPool(settings.render_workers)
             builder = default_registry_builder(settings, render_pool)
+        # Workflow steps hand their database work to threads; asyncio's default pool (cores + 4 threads) would
+        # make a few hundred concurrent jobs queue behind six threads.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=settings.worker_threads, thread_name_prefix="botvideo-io")
+        )
         runtime = build_runtime(settings, builder)
         set_current_runtime(runtime)
         app.state.runtime = runtime

@@ -555,8 +555,11 @@
       prompt.title = video.prompt;
       this.renderAge(el, video);
       const meta = [];
-      if (video.duration) meta.push(`${video.duration}s`);
-      if (video.resolution) meta.push(video.resolution);
+      // Length and size describe a finished file; a failed or canceled video has neither.
+      if (video.status === 'completed' || video.status === 'pending' || video.status === 'processing') {
+        if (video.duration) meta.push(`${video.duration}s`);
+        if (video.resolution) meta.push(video.resolution);
+      }
       $(el, '[data-meta]').textContent = meta.length ? ` · ${meta.join(' · ')}` : '';
 
       const error = $(el, '[data-error]');

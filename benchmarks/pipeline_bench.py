@@ -175,7 +175,7 @@ async def run_jobs(args: argparse.Namespace) -> dict[str, Any]:
             url,
             poll_interval_seconds=args.poll_seconds,
             provider_concurrency=args.jobs,
-            worker_concurrency=args.jobs,
+            worker_concurrency=args.worker_concurrency,
             queue_polling_interval_seconds=0.2,
             job_deadline_seconds=3600,
         )
@@ -228,7 +228,7 @@ async def run_jobs(args: argparse.Namespace) -> dict[str, Any]:
             "jobs": args.jobs,
             "completed": done,
             "failed": failed,
-            "poll_seconds": args.poll_seconds,
+            "poll_seconds": args.poll_seconds, "worker_concurrency": args.worker_concurrency,
             "provider_seconds": args.provider_seconds,
             "enqueue_seconds": round(enqueued - started, 2),
             "wall_seconds": round(finished - started, 2),
@@ -370,6 +370,9 @@ def main() -> None:
     jobs.add_argument("--mode", choices=["poll", "webhook"], default="poll")
     jobs.add_argument("--poll-seconds", type=float, default=5.0)
     jobs.add_argument("--provider-seconds", type=float, default=10.0)
+    jobs.add_argument(
+        "--worker-concurrency", type=int, default=200, help="jobs this worker process runs at once (the default)"
+    )
     reads = sub.add_parser("reads")
     reads.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     reads.add_argument("--rows", type=int, default=100_000)

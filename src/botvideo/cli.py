@@ -59,6 +59,18 @@ async def started(settings: Settings, *, run_workers: bool) -> AsyncIterator[Any
         yield application.state.runtime
 
 
+def _configure_logging() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _provider_line(settings: Settings) -> str:
+    if settings.provider_name == "higgsfield":
+        return f"videos are made by [bold]Higgsfield[/] at {settings.hf_base_url} (HF credentials are set)"
+    return "videos are made by the [bold]local engine[/] (no Higgsfield credentials: set HF_KEY to use Higgsfield)"
+
+
 @app.command()
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Interface to bind.")] = None,  # noqa: UP045
@@ -72,9 +84,11 @@ def serve(
 
     def main() -> None:
         settings = Settings()
+        _configure_logging()
         application = create_app(settings, run_workers=workers)
         bind_host, bind_port = host or settings.host, port or settings.port
         err.print(f"botvideo on [bold]http://{bind_host}:{bind_port}[/] (data in {settings.data_dir.resolve()})")
+        err.print(_provider_line(settings))
         uvicorn.run(application, host=bind_host, port=bind_port, log_level="info", proxy_headers=False)
 
     run(main)
@@ -86,6 +100,8 @@ def worker() -> None:
 
     async def main() -> None:
         settings = Settings()
+        _configure_logging()
+        err.print(_provider_line(settings))
         async with started(settings, run_workers=True):
             err.print(f"worker [bold]{settings.executor_id}[/] running; Ctrl-C to stop")
             await asyncio.Event().wait()

@@ -8,7 +8,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -73,8 +73,8 @@ def _provider_line(settings: Settings) -> str:
 
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option(help="Interface to bind.")] = None,  # noqa: UP045
-    port: Annotated[Optional[int], typer.Option(help="Port.")] = None,  # noqa: UP045
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
     workers: Annotated[bool, typer.Option(help="Also run the video job workers in this process.")] = True,
 ) -> None:
     """Run the API, the web app and the job workers in one process."""
@@ -231,10 +231,10 @@ def _parse_uuid(value: str, what: str) -> uuid.UUID:
 def generate(
     community: Annotated[str, typer.Option(help="Community (bot) id.")],
     video_type: Annotated[str, typer.Option("--type", help="intro, promo, token_reveal or custom.")] = "intro",
-    prompt: Annotated[Optional[str], typer.Option(help="Your own prompt (required for custom).")] = None,  # noqa: UP045
-    model: Annotated[Optional[str], typer.Option(help="Model id (see the API's /api/v1/models).")] = None,  # noqa: UP045
-    duration: Annotated[Optional[int], typer.Option(help="Seconds.")] = None,  # noqa: UP045
-    email: Annotated[Optional[str], typer.Option(help="Act as this admin (default: the community's creator).")] = None,  # noqa: UP045
+    prompt: Annotated[str | None, typer.Option(help="Your own prompt (required for custom).")] = None,
+    model: Annotated[str | None, typer.Option(help="Model id (see the API's /api/v1/models).")] = None,
+    duration: Annotated[int | None, typer.Option(help="Seconds.")] = None,
+    email: Annotated[str | None, typer.Option(help="Act as this admin (default: the community's creator).")] = None,
     wait: Annotated[bool, typer.Option(help="Run the job here and wait for it, showing progress.")] = False,
 ) -> None:
     """Start a video. With --wait, the job runs in this process and the stored file's path is printed."""
@@ -303,7 +303,7 @@ def generate(
 
 @videos_app.command("list")
 def videos_list(
-    community: Annotated[Optional[str], typer.Option(help="Only this community.")] = None,  # noqa: UP045
+    community: Annotated[str | None, typer.Option(help="Only this community.")] = None,
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
 ) -> None:
     """List videos, newest first."""

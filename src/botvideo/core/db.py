@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -56,10 +56,6 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSONDocument,
         uuid.UUID: sa.Uuid,
     }
-
-
-class TimestampedMixin:
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)
 
 
 def create_db_engine(url: str, *, pool_size: int = 20) -> sa.Engine:

@@ -116,9 +116,6 @@ class JobQueue:
             video_id, {"reason": reason}, PROVIDER_UPDATE_TOPIC, idempotency_key=idempotency_key
         )
 
-    def wake_sync(self, video_id: str, reason: str) -> None:
-        self._client.send(video_id, {"reason": reason}, PROVIDER_UPDATE_TOPIC)
-
     def close(self) -> None:
         self._client.destroy()
         if self._engine is not None:

@@ -90,13 +90,5 @@ def changed_since(session: Session, community_id: uuid.UUID, since: datetime) ->
     )
 
 
-def ids_in(session: Session, community_id: uuid.UUID, video_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    if not video_ids:
-        return set()
-    return set(
-        session.scalars(sa.select(BotVideo.id).where(BotVideo.community_id == community_id, BotVideo.id.in_(video_ids)))
-    )
-
-
 def is_terminal_status(status: str) -> bool:
     return status in _TERMINAL

@@ -36,6 +36,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -163,7 +164,7 @@ def base_settings(directory: Path, url: str, **overrides: Any) -> Settings:
         database_url=url,
         provider="local",
         executor_id="bench",
-        jwt_secret="bench-secret-0123456789abcdef0123456789",  # type: ignore[arg-type]
+        jwt_secret=SecretStr("bench-secret-0123456789abcdef0123456789"),
         **overrides,
     )
 

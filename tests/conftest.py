@@ -22,6 +22,13 @@ from tests.support.scripted_provider import ProviderLedger, ScriptedProvider
 TEST_JWT_SECRET = "test-secret-for-botvideo-0123456789abcdef"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Sync Playwright keeps an event loop running in the main thread for the whole session (the browser fixture is
+    # session-scoped), so async tests collected after a browser test could not start their own loop: run browser
+    # tests last whatever paths are given.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     del session, exitstatus
     drop_test_databases()

@@ -53,12 +53,24 @@ def fresh_postgres_database() -> Iterator[str]:
     yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
+def _wait_for_quiet(connection: sa.Connection, names: list[str], timeout: float = 10.0) -> None:
+    """Let the last test's in-flight workflow writes land: wait until no session is mid-statement or
+    mid-transaction on these databases."""
+    deadline = time.monotonic() + timeout
+    busy = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = ANY(:names) AND state IN "
+        "('active', 'idle in transaction')"
+    )
+    while connection.execute(busy, {"names": names}).scalar_one() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def drop_test_databases() -> None:
     if not _created:
         return
-    time.sleep(2)  # let the last test's in-flight workflow writes land first
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
+        _wait_for_quiet(connection, _created)
         for name in _created:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.factories import avatar_png
+from tests.web.console import ConsoleWatch
 from tests.web.server import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -42,9 +43,7 @@ class Browsing:
     def __init__(self, page: Any, server: LiveServer) -> None:
         self.page = page
         self.server = server
-        self.console_errors: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
-        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        self.console = ConsoleWatch(page)
 
     def sign_in(self, email: str) -> None:
         page = self.page
@@ -106,7 +105,7 @@ class Browsing:
         return problems
 
     def assert_clean_console(self) -> None:
-        assert self.console_errors == [], self.console_errors
+        self.console.assert_clean()
 
 
 @pytest.fixture
@@ -327,7 +326,7 @@ def test_gallery_polls_when_the_event_stream_is_unavailable(tab: Browsing, serve
     card = tab.card(video["id"])
     card.and_(page.locator("[data-status=completed]")).wait_for(timeout=30_000)
     # Only the blocked stream may have logged errors.
-    assert all("ERR_FAILED" in message for message in tab.console_errors), tab.console_errors
+    assert all("ERR_FAILED" in message for message in tab.console.errors), tab.console.errors
 
 
 def test_dialog_is_keyboard_usable(tab: Browsing, server: LiveServer) -> None:

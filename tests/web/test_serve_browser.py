@@ -24,6 +24,7 @@ from botvideo.providers.base import SAFE_MESSAGES, ErrorCode
 from botvideo.videos.models import BotVideo
 from tests.support.service_process import ServiceProcess
 from tests.support.standin import StandinHandle, running_standin
+from tests.web.console import ConsoleWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -144,9 +145,7 @@ class Tab:
     def __init__(self, page: Any, served: Served) -> None:
         self.page = page
         self.served = served
-        self.console_errors: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
-        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        self.console = ConsoleWatch(page)
 
     def sign_in(self) -> None:
         """From the home page, as the README says: open /, sign in with the demo account."""
@@ -231,8 +230,7 @@ class Tab:
         return card
 
     def assert_clean_console(self, allowed: str | None = None) -> None:
-        errors = [e for e in self.console_errors if allowed is None or allowed not in e]
-        assert errors == [], errors
+        self.console.assert_clean(allowed)
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,11 +17,11 @@ def higgsfield_standin(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8900,
     host: Annotated[str, typer.Option(help="Interface to bind (keep it local).")] = "127.0.0.1",
     key: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option(help="Accepted 'id:secret' pair. Default: HF_KEY (or HF_API_KEY + HF_API_SECRET)."),
     ] = None,
     webhook_secret: Annotated[
-        Optional[list[str]],  # noqa: UP045
+        list[str] | None,
         typer.Option(
             help="whsec_… secret to sign webhooks with; repeat to mimic a rotation. Default: HF_WEBHOOK_SECRET."
         ),
@@ -32,18 +32,18 @@ def higgsfield_standin(
     outcome: Annotated[str, typer.Option(help="How requests end: completed, failed or nsfw.")] = "completed",
     slow: Annotated[bool, typer.Option(help="Make every request slow.")] = False,
     max_in_flight: Annotated[
-        Optional[int],  # noqa: UP045
+        int | None,
         typer.Option(help="Answer the concurrency 400 above this many requests in flight."),
     ] = None,
     out_of_credits: Annotated[bool, typer.Option(help="Answer submits with 403 (no credits).")] = False,
     server_errors: Annotated[int, typer.Option(help="Answer the first N API calls with 500.")] = 0,
     state_file: Annotated[
-        Optional[Path],  # noqa: UP045
+        Path | None,
         typer.Option(help="Keep requests and counts in this JSON file."),
     ] = None,
-    media_dir: Annotated[Optional[Path], typer.Option(help="Where videos and uploads go.")] = None,  # noqa: UP045
+    media_dir: Annotated[Path | None, typer.Option(help="Where videos and uploads go.")] = None,
     public_url: Annotated[
-        Optional[str],  # noqa: UP045
+        str | None,
         typer.Option(help="Base URL to hand out (default: the one callers use)."),
     ] = None,
     engine: Annotated[bool, typer.Option(help="Render clips with the local engine when available.")] = True,

@@ -48,15 +48,16 @@ from tests.support.standin import serving
 from botvideo.app import create_app
 from botvideo.core.config import Settings
 from botvideo.core.db import utcnow
+from botvideo.core.kinds import VideoStatus, VideoType
 from botvideo.providers.base import (
     CancelOutcome,
     GenerationRequest,
     ModelInfo,
     ProviderJobState,
-    ProviderStatus,
     Submission,
 )
 from botvideo.providers.registry import ProviderRegistry
+from botvideo.videos.jobs import JobQueue
 from botvideo.videos.models import BotVideo
 
 
@@ -88,6 +89,7 @@ class TimedProvider:
             write_tiny_mp4(self.output)
         self.completes_at: dict[str, float] = {}
         self._wakes: set[asyncio.Future[None]] = set()
+        self.jobs: JobQueue | None = None
 
     def models(self) -> list[ModelInfo]:
         return [
@@ -116,19 +118,18 @@ class TimedProvider:
         self.completes_at.setdefault(request_id, time.time() + self.seconds)
         if self.wake:
             asyncio.get_running_loop().call_later(self.seconds, self._notify, request.video_id)
-        return Submission(request_id=request_id, status=ProviderStatus.QUEUED)
+        return Submission(request_id=request_id, status=VideoStatus.PENDING)
 
     def _notify(self, video_id: str) -> None:
-        from botvideo.runtime import current_runtime
-
-        task = asyncio.ensure_future(current_runtime().jobs.wake(video_id, "webhook"))
+        assert self.jobs is not None, "the bench hands the provider the app's job queue once it is started"
+        task = asyncio.ensure_future(self.jobs.wake(video_id, "webhook"))
         self._wakes.add(task)
         task.add_done_callback(self._wakes.discard)
 
     async def status(self, request_id: str) -> ProviderJobState:
         if time.time() >= self.completes_at[request_id]:
-            return ProviderJobState(status=ProviderStatus.COMPLETED, output_url=self.output.as_uri())
-        return ProviderJobState(status=ProviderStatus.PROCESSING)
+            return ProviderJobState(status=VideoStatus.COMPLETED, output_url=self.output.as_uri())
+        return ProviderJobState(status=VideoStatus.PROCESSING)
 
     async def cancel(self, request_id: str) -> CancelOutcome:
         del request_id
@@ -182,27 +183,28 @@ async def run_jobs(args: argparse.Namespace) -> dict[str, Any]:
         )
         settings.work_dir.mkdir(parents=True, exist_ok=True)
         provider = TimedProvider(settings.work_dir, args.provider_seconds, wake=args.mode == "webhook")
-        app = create_app(
-            settings, registry_builder=lambda http: ProviderRegistry([provider], "bench"), run_workers=True
-        )
+        app = create_app(settings, providers=lambda http: ProviderRegistry([provider], "bench"), run_workers=True)
         async with app.router.lifespan_context(app):
-            runtime = app.state.runtime
-            from botvideo.core.db import unit_of_work
+            state = app.state
+            provider.jobs = state.jobs
             from botvideo.videos import service
             from botvideo.videos.schemas import CreateVideo
 
-            with unit_of_work(runtime.sessions) as session:
+            with state.database.transaction() as session:
                 admin = create_user(session, "bench@example.com")
                 community = create_community(session, admin)
             started = time.time()
             batch = 100
             for offset in range(0, args.jobs, batch):
-                with unit_of_work(runtime.sessions) as session:
+                with state.database.transaction() as session:
                     for _ in range(min(batch, args.jobs - offset)):
-                        service.create_video(session, runtime, admin, community.id, CreateVideo(video_type="promo"))
+                        order = CreateVideo(video_type=VideoType.PROMO)
+                        service.create_video(
+                            session, state.providers, state.storage, state.jobs, admin, community.id, order
+                        )
             enqueued = time.time()
             while True:
-                with runtime.sessions() as session:
+                with state.database.transaction() as session:
                     done = session.scalar(
                         sa.select(sa.func.count()).select_from(BotVideo).where(BotVideo.status == "completed")
                     )
@@ -215,7 +217,7 @@ async def run_jobs(args: argparse.Namespace) -> dict[str, Any]:
                     break
                 await asyncio.sleep(0.25)
             finished = time.time()
-            with runtime.sessions() as session:
+            with state.database.transaction() as session:
                 rows = session.execute(sa.select(BotVideo.provider_request_id, BotVideo.completed_at)).all()
             lags = [
                 row.completed_at.timestamp() - provider.completes_at[row.provider_request_id]
@@ -241,11 +243,11 @@ async def run_jobs(args: argparse.Namespace) -> dict[str, Any]:
         }
 
 
-def load_rows(runtime: Any, community_id: uuid.UUID, count: int) -> list[uuid.UUID]:
+def load_rows(engine: sa.Engine, community_id: uuid.UUID, count: int) -> list[uuid.UUID]:
     ids = [uuid.uuid4() for _ in range(count)]
     now = utcnow()
     table = BotVideo.__table__
-    with runtime.engine.begin() as connection:
+    with engine.begin() as connection:
         for start in range(0, count, 5000):
             connection.execute(
                 table.insert(),
@@ -319,19 +321,17 @@ def run_reads(args: argparse.Namespace) -> dict[str, Any]:
         settings = base_settings(Path(tmp), url)
         settings.work_dir.mkdir(parents=True, exist_ok=True)
         provider = TimedProvider(settings.work_dir, 1.0, wake=False)
-        app = create_app(
-            settings, registry_builder=lambda http: ProviderRegistry([provider], "bench"), run_workers=False
-        )
+        app = create_app(settings, providers=lambda http: ProviderRegistry([provider], "bench"), run_workers=False)
         with serving(app) as base_url:
-            runtime = app.state.runtime
-            with runtime.sessions() as session:
+            state = app.state
+            with state.database.transaction() as session:
                 admin = create_user(session, "bench@example.com")
                 community = create_community(session, admin)
                 session.commit()
             began = time.time()
-            ids = load_rows(runtime, community.id, args.rows)
+            ids = load_rows(state.database.engine, community.id, args.rows)
             loaded = time.time() - began
-            headers = auth_headers(runtime, admin)
+            headers = auth_headers(state.tokens, admin)
             gallery = f"/api/v1/communities/{community.id}/videos"
             deep_cursor = httpx.get(base_url + gallery, params={"limit": 100}, headers=headers).json()["next_cursor"]
             for _ in range(50):  # deeper: 50 pages of 100 in

@@ -10,16 +10,19 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.orm import Session
 
 from botvideo.app import create_app
+from botvideo.auth.tokens import TokenService
 from botvideo.core.config import Settings
+from botvideo.core.db import Database
 from botvideo.providers.registry import ProviderRegistry
-from botvideo.runtime import Runtime
-from tests.support.databases import database_url_for, drop_test_databases
+from botvideo.storage.local import LocalStorage
+from tests.support.databases import Templates, database_url_for
+from tests.support.handles import handles
 from tests.support.scripted_provider import ProviderLedger, ScriptedProvider
 
-TEST_JWT_SECRET = "test-secret-for-botvideo-0123456789abcdef"
+# 64 bytes: long enough for every HMAC algorithm a test signs with (HS512 included).
+TEST_JWT_SECRET = "test-secret-for-botvideo-0123456789abcdef-0123456789abcdef-012345"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,9 +32,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    del session, exitstatus
-    drop_test_databases()
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    made = Templates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.drop_all()
 
 
 @pytest.fixture
@@ -40,8 +45,8 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with database_url_for(request.param, tmp_path) as url:
+def database_url(request: pytest.FixtureRequest, templates: Templates, tmp_path: Path) -> Iterator[str]:
+    with database_url_for(templates, request.param, tmp_path) as url:
         yield url
 
 
@@ -70,12 +75,12 @@ class Service:
     """A running app (lifespan entered, DBOS launched) and an HTTP client speaking to it over ASGI."""
 
     app: FastAPI
-    runtime: Runtime
+    settings: Settings
+    database: Database
+    storage: LocalStorage
+    tokens: TokenService
     client: httpx.AsyncClient
     ledger: ProviderLedger
-
-    def session(self) -> Session:
-        return self.runtime.sessions()
 
     async def wait_for(
         self, check: Callable[[], Awaitable[bool]] | Callable[[], bool], *, timeout: float = 30.0
@@ -123,8 +128,17 @@ def scripted_registry(
 
 @pytest.fixture
 async def service(settings: Settings, ledger: ProviderLedger) -> AsyncIterator[Service]:
-    app = create_app(settings, registry_builder=scripted_registry(settings, ledger), run_workers=True)
+    app = create_app(settings, providers=scripted_registry(settings, ledger), run_workers=True)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
+        running = handles(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Service(app=app, runtime=app.state.runtime, client=client, ledger=ledger)
+            yield Service(
+                app=app,
+                settings=running.settings,
+                database=running.database,
+                storage=running.storage,
+                tokens=running.tokens,
+                client=client,
+                ledger=ledger,
+            )

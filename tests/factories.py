@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import uuid
 
 from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
-from botvideo.auth import service as auth_service
+from botvideo.auth import repository as auth_repository
 from botvideo.auth.models import User
+from botvideo.auth.passwords import hash_password
+from botvideo.auth.tokens import TokenService
 from botvideo.communities import repository as communities_repository
 from botvideo.communities import service as communities_service
 from botvideo.communities.models import Community, CommunityRole
-from botvideo.runtime import Runtime
 
 DEFAULT_PASSWORD = "correct horse battery"
 
 
+@functools.cache
+def _password_hash(password: str) -> str:
+    # Argon2 is slow on purpose; hashing each test's few passwords once per session keeps set-up cheap.
+    return hash_password(password)
+
+
 def create_user(session: Session, email: str | None = None, password: str = DEFAULT_PASSWORD) -> User:
-    return auth_service.register(session, email or f"user-{uuid.uuid4().hex[:8]}@example.com", password)
+    """A user row as registration writes it, with the password hashed once per session."""
+    address = (email or f"user-{uuid.uuid4().hex[:8]}@example.com").strip().lower()
+    user = User(auth_user_id=uuid.uuid4(), email=address, display_name="", password_hash=_password_hash(password))
+    return auth_repository.add(session, user)
 
 
 def create_community(
@@ -59,9 +70,9 @@ def avatar_png(size: int = 256) -> bytes:
     return buffer.getvalue()
 
 
-def token_for(runtime: Runtime, user: User) -> str:
-    return runtime.tokens.issue(user.auth_user_id, email=user.email)
+def token_for(tokens: TokenService, user: User) -> str:
+    return tokens.issue(user.auth_user_id, email=user.email)
 
 
-def auth_headers(runtime: Runtime, user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(runtime, user)}"}
+def auth_headers(tokens: TokenService, user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(tokens, user)}"}

@@ -6,14 +6,33 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from botvideo.cli import app
+from botvideo.cli import main
 
-runner = CliRunner()
+
+@dataclass(frozen=True)
+class Ran:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def botvideo(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> Ran:
+    """The `botvideo` entry point, in this process: its exit code, its output and its error line."""
+    monkeypatch.setattr(sys, "argv", ["botvideo", *args])
+    capsys.readouterr()
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return Ran(code, captured.out, captured.err)
 
 
 @pytest.fixture
@@ -25,37 +44,100 @@ def data_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str)
     return tmp_path / "data"
 
 
+Cli = Callable[..., Ran]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return lambda *args: botvideo(capsys, monkeypatch, *args)
+
+
 @pytest.mark.usefixtures("data_env")
-def test_demo_prints_an_account_a_bot_and_a_token() -> None:
-    result = runner.invoke(app, ["demo"])
-    assert result.exit_code == 0, result.output
+def test_demo_prints_an_account_a_bot_and_a_token(cli: Cli) -> None:
+    result = cli("demo")
+    assert result.exit_code == 0, result.stderr
     demo = json.loads(result.stdout)
     assert demo["email"] == "demo@botvideo.local"
     assert demo["access_token"].count(".") == 2
 
 
 @pytest.mark.usefixtures("data_env")
-def test_demo_twice_reuses_the_same_bot() -> None:
-    first = json.loads(runner.invoke(app, ["demo"]).stdout)
-    second = json.loads(runner.invoke(app, ["demo"]).stdout)
+def test_demo_twice_reuses_the_same_bot(cli: Cli) -> None:
+    first = json.loads(cli("demo").stdout)
+    second = json.loads(cli("demo").stdout)
     assert first["community_id"] == second["community_id"]
 
 
 @pytest.mark.usefixtures("data_env")
-def test_token_for_an_unknown_email_fails_clearly() -> None:
-    runner.invoke(app, ["db", "upgrade"])
-    result = runner.invoke(app, ["token", "--email", "nobody@example.com"])
-    assert result.exit_code == 2
-    assert "no user with email" in result.output
+def test_demo_prints_nova_even_when_the_demo_user_made_a_newer_bot(cli: Cli) -> None:
+    from botvideo.auth import repository as users
+    from botvideo.communities import service as communities
+    from botvideo.core.config import Settings
+    from botvideo.resources import build_resources
+
+    first = json.loads(cli("demo").stdout)
+    resources = build_resources(Settings())
+    with resources.database.transaction() as session:
+        user = users.get_by_email(session, first["email"])
+        assert user is not None
+        communities.create_community(session, user, name="Orbit")
+    resources.close()
+    again = json.loads(cli("demo").stdout)
+    assert (again["community_name"], again["community_id"]) == ("Nova", first["community_id"])
 
 
 @pytest.mark.usefixtures("data_env")
-def test_generate_with_a_malformed_community_id_fails_clearly() -> None:
-    result = runner.invoke(app, ["generate", "--community", "not-a-uuid"])
+def test_token_for_an_unknown_email_fails_in_one_line(cli: Cli) -> None:
+    cli("db", "upgrade")
+    result = cli("token", "--email", "nobody@example.com")
     assert result.exit_code == 2
-    assert "--community must be a UUID" in result.output
+    assert result.stderr.startswith("Error: no user with email")
+    assert result.stderr.count("\n") == 1
 
 
+def test_token_before_any_schema_says_to_upgrade(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("BOTVIDEO_DATA_DIR", str(tmp_path / "empty"))
+    monkeypatch.delenv("BOTVIDEO_DATABASE_URL", raising=False)
+    result = cli("token", "--email", "nobody@example.com")
+    assert result.exit_code == 2
+    assert "botvideo db upgrade" in result.stderr
+
+
+def test_generate_with_a_malformed_community_id_fails_clearly(cli: Cli) -> None:
+    result = cli("generate", "--community", "not-a-uuid")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --community must be a UUID, got 'not-a-uuid'\n"
+
+
+def test_generate_with_an_unknown_type_names_the_types_that_exist(cli: Cli) -> None:
+    result = cli("generate", "--community", "x", "--type", "outro")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert all(kind in result.stderr for kind in ("intro", "promo", "token_reveal", "custom"))
+    assert "pydantic" not in result.stderr
+
+
+def test_a_missing_option_is_one_line(cli: Cli) -> None:
+    result = cli("generate")
+    assert (result.exit_code, result.stderr) == (2, "Error: Missing option '--community'.\n")
+
+
+def test_help_lists_every_command(cli: Cli) -> None:
+    result = cli("--help")
+    assert result.exit_code == 0
+    for command in ("serve", "worker", "db", "demo", "token", "generate", "videos", "render", "higgsfield-standin"):
+        assert command in result.stdout
+
+
+def test_help_imports_no_heavy_module() -> None:
+    # What makes `botvideo --help` answer at once: nothing past Typer is imported before a command runs.
+    probe = "import sys; from botvideo import cli; print(sorted(m for m in ('fastapi', 'sqlalchemy', 'dbos', "
+    probe += "'av', 'numpy', 'botvideo.app') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
 @pytest.mark.usefixtures("data_env")
 def test_generate_waits_and_prints_the_stored_file() -> None:
     # A real process: the job engine and the render workers run inside the command.
@@ -77,7 +159,7 @@ def _botvideo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
     )
 
 
-def test_render_without_a_name_fails_clearly(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["render", "--type", "intro", "--out", str(tmp_path / "x.mp4")])
-    assert result.exit_code != 0
-    assert "--name" in result.output
+def test_render_without_a_name_fails_clearly(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", "--type", "intro", "--out", str(tmp_path / "x.mp4"))
+    assert result.exit_code == 2
+    assert "--name" in result.stderr

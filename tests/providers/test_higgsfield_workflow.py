@@ -15,6 +15,7 @@ from botvideo.app import create_app
 from botvideo.core.config import Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.factories import auth_headers, avatar_png, create_community, create_user
+from tests.support.handles import Handles, handles
 from tests.support.standin import StandinHandle, running_standin, serving
 
 WEBHOOK_SECRET = "whsec_" + "c2VjcmV0LWZvci1ib3R2aWRlby10ZXN0cy0xMjM0NTY3OA=="
@@ -26,7 +27,7 @@ class LiveService:
     headers: dict[str, str]
     community_id: str
     standin: StandinHandle
-    runtime: Any
+    handles: Handles
 
     def create(self, **body: Any) -> dict[str, Any]:
         response = httpx.post(
@@ -61,17 +62,17 @@ def _live_service(tmp_path: Path, database_url: str, standin: StandinHandle, **o
     settings = Settings(**{**options, **overrides})
     app = create_app(settings, run_workers=True)
     with serving(app) as base_url:
-        runtime = app.state.runtime
-        with runtime.sessions() as session:
+        running = handles(app)
+        with running.database.transaction() as session:
             admin = create_user(session, "admin@example.com")
             community = create_community(session, admin, token_name="Nova Coin", token_symbol="NOVA")
             from botvideo.communities import service as communities
 
             communities.set_avatar(
-                runtime.storage, communities.require_admin(session, community.id, admin), avatar_png()
+                running.storage, communities.require_admin(session, community.id, admin), avatar_png()
             )
             session.commit()
-        yield LiveService(base_url, auth_headers(runtime, admin), str(community.id), standin, runtime)
+        yield LiveService(base_url, auth_headers(running.tokens, admin), str(community.id), standin, running)
 
 
 @pytest.fixture
@@ -177,7 +178,7 @@ def test_a_signed_webhook_finishes_the_job_before_the_next_poll(tmp_path: Path, 
             hf_webhook_secret=WEBHOOK_SECRET,
             public_url="http://placeholder",
         ):
-            service.runtime.settings.public_url = service.base_url
+            service.handles.settings.public_url = service.base_url
             created = service.create(video_type="promo")
             started = time.monotonic()
             service.wait_for(created["id"], {"completed"}, timeout=20)

@@ -14,6 +14,7 @@ import av
 import numpy as np
 
 from botvideo.core.errors import InvalidInput
+from botvideo.core.kinds import VideoStatus
 from botvideo.providers.base import (
     CancelOutcome,
     ErrorCode,
@@ -22,7 +23,6 @@ from botvideo.providers.base import (
     ProviderBusy,
     ProviderError,
     ProviderJobState,
-    ProviderStatus,
     Submission,
 )
 
@@ -114,30 +114,30 @@ class ScriptedProvider:
         if request_id not in self.ledger.requests:
             self.ledger.submissions[idempotency_key] += 1
             self.ledger.requests[request_id] = _Request(script=script)
-        return Submission(request_id=request_id, status=ProviderStatus.QUEUED)
+        return Submission(request_id=request_id, status=VideoStatus.PENDING)
 
     async def status(self, request_id: str) -> ProviderJobState:
         request = self.ledger.requests[request_id]
         request.polls += 1
         if request.canceled:
-            return ProviderJobState(status=ProviderStatus.CANCELED)
+            return ProviderJobState(status=VideoStatus.CANCELED)
         if request.script == "never" or request.polls < self.polls_to_finish:
-            return ProviderJobState(status=ProviderStatus.PROCESSING, progress=min(0.9, request.polls / 4))
+            return ProviderJobState(status=VideoStatus.PROCESSING, progress=min(0.9, request.polls / 4))
         if request.script == "moderation":
             return ProviderJobState(
-                status=ProviderStatus.FAILED,
+                status=VideoStatus.FAILED,
                 error_code=ErrorCode.MODERATION,
                 detail="nsfw: raw provider words",
             )
         if request.script == "failed":
             return ProviderJobState(
-                status=ProviderStatus.FAILED, error_code=ErrorCode.INTERNAL, detail="GPU exploded at node 7"
+                status=VideoStatus.FAILED, error_code=ErrorCode.INTERNAL, detail="GPU exploded at node 7"
             )
         if request.script == "unavailable":
             raise ProviderError(ErrorCode.PROVIDER_UNAVAILABLE, "503 model offline", retryable=False)
         if request.script == "canceled":
-            return ProviderJobState(status=ProviderStatus.CANCELED)
-        return ProviderJobState(status=ProviderStatus.COMPLETED, progress=1.0, output_url=self.output.as_uri())
+            return ProviderJobState(status=VideoStatus.CANCELED)
+        return ProviderJobState(status=VideoStatus.COMPLETED, progress=1.0, output_url=self.output.as_uri())
 
     async def cancel(self, request_id: str) -> CancelOutcome:
         request = self.ledger.requests.get(request_id)

@@ -24,7 +24,7 @@ class Cast:
 
 @pytest.fixture
 def cast(service: Service) -> Cast:
-    with service.session() as session:
+    with service.database.transaction() as session:
         admin = create_user(session, "admin@example.com")
         member = create_user(session, "member@example.com")
         outsider = create_user(session, "outsider@example.com")
@@ -32,14 +32,13 @@ def cast(service: Service) -> Cast:
         add_member(session, community, member, CommunityRole.MEMBER)
         other = create_community(session, outsider, name="Other bot", agent_name=None)
         session.commit()
-    runtime = service.runtime
     return Cast(
         admin=admin,
         member=member,
         outsider=outsider,
         community=community,
         other_community=other,
-        admin_headers=auth_headers(runtime, admin),
-        member_headers=auth_headers(runtime, member),
-        outsider_headers=auth_headers(runtime, outsider),
+        admin_headers=auth_headers(service.tokens, admin),
+        member_headers=auth_headers(service.tokens, member),
+        outsider_headers=auth_headers(service.tokens, outsider),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import time
+import uuid
 
 import jwt
 import pytest
@@ -179,11 +181,20 @@ async def test_malformed_ids_get_a_clear_4xx(service: Service, cast: Cast) -> No
     assert "video_id" in response.json()["error"]
 
 
-async def test_a_bad_cursor_gets_a_clear_4xx(service: Service, cast: Cast) -> None:
+async def test_a_bad_cursor_gets_a_clear_400(service: Service, cast: Cast) -> None:
     response = await service.client.get(
         f"/api/v1/communities/{cast.community.id}/videos",
         params={"cursor": "garbage!!"},
         headers=cast.member_headers,
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "cursor" in response.json()["error"]
+
+
+async def test_a_cursor_with_a_naive_time_gets_a_clear_400(service: Service, cast: Cast) -> None:
+    naive = base64.urlsafe_b64encode(f"2026-01-01T00:00:00|{uuid.uuid4()}".encode()).decode().rstrip("=")
+    response = await service.client.get(
+        f"/api/v1/communities/{cast.community.id}/videos", params={"cursor": naive}, headers=cast.member_headers
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"

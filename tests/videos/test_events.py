@@ -11,6 +11,7 @@ from botvideo.app import create_app
 from botvideo.core.config import Settings
 from tests.conftest import Service, scripted_registry
 from tests.factories import auth_headers, create_community, create_user
+from tests.support.handles import handles
 from tests.support.scripted_provider import ProviderLedger
 from tests.support.standin import serving
 from tests.videos.conftest import Cast
@@ -43,14 +44,14 @@ async def test_video_stream_reports_each_change_until_completed(service: Service
 
 def test_community_stream_shows_a_new_video(settings: Settings, ledger: ProviderLedger) -> None:
     # A real server: an endless stream needs a real connection (the in-process ASGI client buffers bodies).
-    app = create_app(settings, registry_builder=scripted_registry(settings, ledger), run_workers=True)
+    app = create_app(settings, providers=scripted_registry(settings, ledger), run_workers=True)
     with serving(app) as base_url:
-        runtime = app.state.runtime
-        with runtime.sessions() as session:
+        running = handles(app)
+        with running.database.transaction() as session:
             admin = create_user(session, "admin@example.com")
             community = create_community(session, admin)
             session.commit()
-        headers = auth_headers(runtime, admin)
+        headers = auth_headers(running.tokens, admin)
         seen: list[dict[str, object]] = []
         with (
             httpx.Client(base_url=base_url, headers=headers, timeout=30) as client,

@@ -40,13 +40,13 @@ async def test_each_video_type_is_stored_as_a_playable_file(service: Service, ca
     assert media.headers["content-type"] == "video/mp4"
     poster = await service.client.get(str(done["thumbnail_url"]))
     assert poster.headers["content-type"] == "image/jpeg"
-    with service.session() as session:
+    with service.database.transaction() as session:
         from botvideo.videos.models import BotVideo
 
         row = session.get(BotVideo, uuid.UUID(str(created["id"])))
         assert row is not None
         assert row.video_key is not None
-        assert probe_video(service.runtime.storage.local_path(row.video_key)).frames == 24
+        assert probe_video(service.storage.local_path(row.video_key)).frames == 24
 
 
 async def test_the_provider_is_asked_once_per_video(service: Service, cast: Cast) -> None:
@@ -107,7 +107,7 @@ async def test_a_busy_provider_is_retried_until_a_slot_frees(service: Service, c
 
 
 async def test_a_job_past_its_deadline_fails_as_timed_out(service: Service, cast: Cast) -> None:
-    service.runtime.settings.job_deadline_seconds = 1.0
+    service.settings.job_deadline_seconds = 1.0
     created = await create(service, cast, video_type="custom", custom_prompt="Forever [script:never]")
     done = await service.wait_for_status(str(created["id"]), cast.admin_headers, {"failed"})
     assert done["error_code"] == "timed_out"
@@ -136,13 +136,13 @@ async def test_cancel_says_too_late_when_the_provider_already_started(service: S
 async def test_delete_removes_the_row_files_and_provider_copy(service: Service, cast: Cast) -> None:
     created = await create(service, cast, video_type="promo")
     done = await service.wait_for_status(str(created["id"]), cast.admin_headers, {"completed"})
-    with service.session() as session:
+    with service.database.transaction() as session:
         from botvideo.videos.models import BotVideo
 
         row = session.get(BotVideo, uuid.UUID(str(created["id"])))
         assert row is not None
         assert row.video_key is not None
-        video_path = service.runtime.storage.local_path(row.video_key)
+        video_path = service.storage.local_path(row.video_key)
     assert video_path.exists()
 
     response = await service.client.delete(f"/api/v1/videos/{created['id']}", headers=cast.admin_headers)

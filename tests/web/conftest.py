@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.databases import database_url_for
+from tests.support.databases import Templates, database_url_for
 from tests.web.server import LiveServer, live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,10 +37,12 @@ def chromium_path() -> Path:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def server(
+    request: pytest.FixtureRequest, templates: Templates, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     """One server per database: the web app runs on SQLite and on PostgreSQL alike."""
     directory = tmp_path_factory.mktemp(f"browser-{request.param}")
-    with database_url_for(request.param, directory) as url, live_server(directory, url) as running:
+    with database_url_for(templates, request.param, directory) as url, live_server(directory, url) as running:
         yield running
 
 

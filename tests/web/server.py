@@ -18,8 +18,8 @@ from botvideo.communities.models import CommunityRole
 from botvideo.core.config import Settings
 from botvideo.providers.base import VideoProvider
 from botvideo.providers.registry import ProviderRegistry
-from botvideo.runtime import Runtime
 from tests.factories import DEFAULT_PASSWORD, add_member, avatar_png, create_community, create_user
+from tests.support.handles import Handles, handles
 from tests.support.scripted_provider import ProviderLedger, ScriptedProvider
 from tests.support.standin import serving
 
@@ -30,7 +30,7 @@ JWT_SECRET = "browser-test-secret-0123456789abcdef0123"
 class LiveServer:
     base_url: str
     app: FastAPI
-    runtime: Runtime
+    handles: Handles
     admin_email: str
     member_email: str
     bot_id: uuid.UUID  # an onboarded bot with an avatar and a token, where both people belong
@@ -70,10 +70,10 @@ def registry_builder(settings: Settings, ledger: ProviderLedger):  # type: ignor
 @contextmanager
 def live_server(data_dir: Path, database_url: str | None = None) -> Iterator[LiveServer]:
     settings = browser_settings(data_dir, database_url)
-    app = create_app(settings, registry_builder=registry_builder(settings, ProviderLedger()), run_workers=True)
+    app = create_app(settings, providers=registry_builder(settings, ProviderLedger()), run_workers=True)
     with serving(app) as base_url:
-        runtime: Runtime = app.state.runtime
-        with runtime.sessions() as session:
+        running = handles(app)
+        with running.database.transaction() as session:
             admin = create_user(session, "ada@example.com")
             member = create_user(session, "max@example.com")
             bot = create_community(
@@ -86,13 +86,13 @@ def live_server(data_dir: Path, database_url: str | None = None) -> Iterator[Liv
             )
             add_member(session, bot, member, CommunityRole.MEMBER)
             membership = communities_service.require_admin(session, bot.id, admin)
-            communities_service.set_avatar(runtime.storage, membership, avatar_png())
+            communities_service.set_avatar(running.storage, membership, avatar_png())
             session.commit()
             bot_id = bot.id
         yield LiveServer(
             base_url=base_url,
             app=app,
-            runtime=runtime,
+            handles=running,
             admin_email="ada@example.com",
             member_email="max@example.com",
             bot_id=bot_id,

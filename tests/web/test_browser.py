@@ -119,7 +119,7 @@ def tab(browser: Any, server: LiveServer) -> Iterator[Browsing]:
 
 def _media_path(server: LiveServer, url: str) -> Path:
     key = url.split("?", 1)[0].removeprefix("/media/")
-    return server.runtime.storage.local_path(key)
+    return server.handles.storage.local_path(key)
 
 
 def _api_video(server: LiveServer, email: str, **order: Any) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
@@ -9,8 +11,9 @@ from tests.web.server import LiveServer
 
 
 @pytest.fixture
-def client(server: LiveServer) -> httpx.Client:
-    return httpx.Client(base_url=server.base_url, headers={"Accept": "text/html"})
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, headers={"Accept": "text/html"}) as opened:
+        yield opened
 
 
 def _sign_in(client: httpx.Client, server: LiveServer, email: str) -> None:

@@ -19,7 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from botvideo.core.db import create_db_engine, create_session_factory, unit_of_work, utcnow
+from botvideo.core.db import Database, utcnow
+from botvideo.core.kinds import VideoType
 from botvideo.providers.base import SAFE_MESSAGES, ErrorCode
 from botvideo.videos.models import BotVideo
 from tests.support.service_process import ServiceProcess
@@ -31,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DEMO_EMAIL = "demo@botvideo.local"
 DEMO_PASSWORD = "botvideo-demo"
 RENDER_TIMEOUT_MS = 120_000  # four local renders at once on a shared 2-core box
-TYPE_LABELS = {"intro": "Character Intro", "promo": "Promotional", "token_reveal": "Token Launch", "custom": "Custom"}
+TYPE_LABELS = {kind.value: kind.label for kind in VideoType}
 SEEDED = 26  # more than two pages of the gallery (12 a page); every filter still fits on one page
 SEED_TYPES = ("intro", "promo", "token_reveal", "custom")
 SEED_STATUSES = ("completed", "failed", "canceled")
@@ -107,11 +108,11 @@ def hf_service(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def seeded(hf_service: HiggsfieldServed) -> list[str]:
     """SEEDED finished videos written straight into the service's database, older than anything made live."""
     data_dir = Path(hf_service.process.env["BOTVIDEO_DATA_DIR"])
-    engine = create_db_engine(f"sqlite:///{data_dir}/botvideo.db", pool_size=1)
+    database = Database(f"sqlite:///{data_dir}/botvideo.db", pool_size=1)
     ids: list[str] = []
     start = utcnow() - timedelta(days=1)
     try:
-        with unit_of_work(create_session_factory(engine)) as session:
+        with database.transaction() as session:
             for index in range(SEEDED):
                 video_type = SEED_TYPES[index % len(SEED_TYPES)]
                 status = SEED_STATUSES[index % len(SEED_STATUSES)]
@@ -132,7 +133,7 @@ def seeded(hf_service: HiggsfieldServed) -> list[str]:
                 session.add(video)
                 ids.append(str(video.id))
     finally:
-        engine.dispose()
+        database.dispose()
     return ids
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import jwt
 
+from botvideo.core.config import Settings
 from botvideo.core.errors import NotAuthenticated
 
 ALGORITHM = "HS256"
@@ -25,6 +26,15 @@ class TokenService:
         self._audience = audience
         self._issuer = issuer
         self.ttl_seconds = ttl_seconds
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TokenService:
+        return cls(
+            settings.jwt_secret.get_secret_value(),
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            ttl_seconds=settings.session_ttl_seconds,
+        )
 
     def issue(self, sub: uuid.UUID, *, email: str | None = None, ttl_seconds: int | None = None) -> str:
         now = int(time.time())

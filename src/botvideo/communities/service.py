@@ -19,6 +19,7 @@ from botvideo.storage.base import MediaStorage
 MAX_AVATAR_BYTES = 8 * 1024 * 1024
 MAX_AVATAR_PIXELS = 40_000_000
 AVATAR_SIZE = 1024
+MEDIA_PREFIX = "communities"
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,9 @@ def set_token(session: Session, membership: Membership, *, token_name: str, toke
     return membership.community
 
 
-def set_avatar(storage: MediaStorage, membership: Membership, content: bytes) -> Community:
-    """Accept any image Pillow reads, normalise it to a square JPEG so providers and the engine get one format."""
+def normalize_avatar(content: bytes) -> bytes:
+    """Accept any image Pillow reads and make it a square JPEG, so providers and the engine get one format.
+    Raises `InvalidInput` before anything is stored or written."""
     if len(content) > MAX_AVATAR_BYTES:
         raise InvalidInput("The avatar is larger than 8 MB.")
     try:
@@ -122,8 +124,35 @@ def set_avatar(storage: MediaStorage, membership: Membership, content: bytes) ->
     square = rgb.crop((left, top, left + side, top + side)).resize((AVATAR_SIZE, AVATAR_SIZE))
     buffer = io.BytesIO()
     square.save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def store_avatar(storage: MediaStorage, membership: Membership, avatar_jpeg: bytes) -> Community:
+    """Store an avatar made by `normalize_avatar` and point the bot at it."""
     community = membership.community
-    key = f"communities/{community.id}/avatar-{uuid.uuid4().hex[:12]}.jpg"
-    storage.save_bytes(key, buffer.getvalue())
+    key = f"{MEDIA_PREFIX}/{community.id}/avatar-{uuid.uuid4().hex[:12]}.jpg"
+    storage.save_bytes(key, avatar_jpeg)
     community.avatar_key = key
     return community
+
+
+def set_avatar(storage: MediaStorage, membership: Membership, content: bytes) -> Community:
+    return store_avatar(storage, membership, normalize_avatar(content))
+
+
+def media_key_prefix(community_id: uuid.UUID) -> str:
+    """Every stored file of a community lives under this prefix, which is how its members are let read it."""
+    return f"{MEDIA_PREFIX}/{community_id}/"
+
+
+def may_read_media(session: Session, user: User, key: str) -> bool:
+    """Members read their community's stored files (the rule `/media` applies without a signed URL)."""
+    prefix, _, rest = key.partition("/")
+    community_id, _, _ = rest.partition("/")
+    if prefix != MEDIA_PREFIX:
+        return False
+    try:
+        require_member(session, uuid.UUID(community_id), user)
+    except (ValueError, NotFound):
+        return False
+    return True

@@ -91,5 +91,10 @@ class Settings(BaseSettings):
         return self.provider
 
     @property
+    def https(self) -> bool:
+        """Served over https (behind a proxy): cookies are then marked Secure."""
+        return (self.public_url or "").startswith("https://")
+
+    @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")

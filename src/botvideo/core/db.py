@@ -1,4 +1,4 @@
-"""Engine, sessions and the declarative base shared by every feature's models."""
+"""The database, its one way to open a transaction, and the declarative base shared by every feature's models."""
 
 from __future__ import annotations
 
@@ -81,19 +81,25 @@ def create_db_engine(url: str, *, pool_size: int = 20) -> sa.Engine:
     return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def create_session_factory(engine: sa.Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+class Database:
+    """The database and the one way to get a session: `transaction()`, used at a boundary (a request, a workflow
+    step, a command), which commits when the block ends and rolls back when it raises."""
 
+    def __init__(self, url: str, *, pool_size: int = 20) -> None:
+        self.engine = create_db_engine(url, pool_size=pool_size)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-@contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """The one place a transaction commits: at the boundary of a request or a workflow step."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,4 +1,9 @@
-"""Typed dependencies every route shares: the runtime, a request-scoped unit of work."""
+"""Route dependencies for core resources: the settings, the database, and the request's transaction.
+
+The app's lifespan builds each resource once and puts it on `app.state`; each dependency hands one of them to a
+route. The request's session commits once the route returns and rolls back if it raises: the one transaction
+boundary of a request.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +13,28 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from botvideo.core.db import unit_of_work
-from botvideo.runtime import Runtime
+from botvideo.core.config import Settings
+from botvideo.core.db import Database
 
 
-def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
 
 
-def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    # The request's transaction: committed once the route returns, rolled back if it raises.
-    with unit_of_work(runtime.sessions) as session:
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+def get_session(database: DatabaseDep) -> Iterator[Session]:
+    with database.transaction() as session:
         yield session
 
 
+# `scope="function"`: the transaction ends when the route returns, before the response is sent.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from botvideo.core.errors import BotvideoError
@@ -22,15 +23,8 @@ def _wants_page(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _render(request: Request, status: int, code: str, message: str) -> Response:
-    if _wants_page(request):
-        page_renderer = getattr(request.app.state, "render_error_page", None)
-        if page_renderer is not None:
-            response: Response = page_renderer(request, status, message)
-            return response
-        return HTMLResponse(f"<h1>{status}</h1><p>{message}</p>", status_code=status)
-    # `error` is what Supabase clients read from a failed edge function; `code` is for programs.
-    return JSONResponse({"error": message, "code": code}, status_code=status)
+# Renders the web UI's error page: (request, status, safe message) -> page.
+PageRenderer = Callable[[Request, int, str], Response]
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -46,7 +40,13 @@ def _describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(problems) or "The request is not valid."
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, render_page: PageRenderer) -> None:
+    def _render(request: Request, status: int, code: str, message: str) -> Response:
+        if _wants_page(request):
+            return render_page(request, status, message)
+        # `error` is what Supabase clients read from a failed edge function; `code` is for programs.
+        return JSONResponse({"error": message, "code": code}, status_code=status)
+
     @app.exception_handler(BotvideoError)
     async def on_botvideo_error(request: Request, exc: BotvideoError) -> Response:
         return _render(request, exc.status_code, exc.code, exc.message)

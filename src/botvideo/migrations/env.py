@@ -1,13 +1,15 @@
+"""Alembic's environment: our tables only (DBOS keeps its own in the same database)."""
+
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlalchemy.sql.schema import SchemaItem
 
-from botvideo.core.models import Base
+from botvideo.migrations import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _is_our_table(

@@ -13,18 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from botvideo.core.errors import BotvideoError
-
-
-class ProviderStatus(StrEnum):
-    QUEUED = "queued"
-    PROCESSING = "processing"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELED = "canceled"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in (ProviderStatus.COMPLETED, ProviderStatus.FAILED, ProviderStatus.CANCELED)
+from botvideo.core.kinds import VideoStatus
 
 
 class ErrorCode(StrEnum):
@@ -104,13 +93,13 @@ class GenerationRequest:
 @dataclass(frozen=True)
 class Submission:
     request_id: str
-    status: ProviderStatus
+    status: VideoStatus
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ProviderJobState:
-    status: ProviderStatus
+    status: VideoStatus
     progress: float | None = None  # 0..1 when the provider knows it
     output_url: str | None = None  # where `download` fetches the finished MP4
     poster_url: str | None = None

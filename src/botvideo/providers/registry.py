@@ -23,9 +23,6 @@ class ProviderRegistry:
         except KeyError:
             raise InvalidInput(f"The provider {name!r} is not available on this server.") from None
 
-    def all(self) -> list[VideoProvider]:
-        return list(self._providers.values())
-
     def models(self) -> list[ModelInfo]:
         # The default provider's models first: the UI preselects the first one.
         ordered = [self.default, *(p for p in self._providers.values() if p.name != self.default_name)]

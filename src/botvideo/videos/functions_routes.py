@@ -10,8 +10,11 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks
 
 from botvideo.auth.deps import CurrentUser
-from botvideo.core.deps import RuntimeDep, SessionDep
+from botvideo.core.deps import SessionDep
+from botvideo.providers.deps import ProvidersDep
+from botvideo.storage.deps import SignerDep, StorageDep
 from botvideo.videos import service
+from botvideo.videos.deps import EventsDep, JobsDep
 from botvideo.videos.schemas import (
     CheckVideoStatusBody,
     CheckVideoStatusResponse,
@@ -27,7 +30,10 @@ router = APIRouter(prefix="/functions/v1", tags=["supabase-compatible"])
 def generate_bot_video(
     body: GenerateBotVideoBody,
     session: SessionDep,
-    runtime: RuntimeDep,
+    providers: ProvidersDep,
+    storage: StorageDep,
+    jobs: JobsDep,
+    events: EventsDep,
     user: CurrentUser,
     background: BackgroundTasks,
 ) -> GenerateBotVideoResponse:
@@ -38,17 +44,17 @@ def generate_bot_video(
         custom_prompt=(body.customPrompt or "").strip() or None,
         source_image_url=(body.sourceImageUrl or "").strip() or None,
     )
-    created = service.create_video(session, runtime, user, body.communityId, order)
-    background.add_task(runtime.events.publish, body.communityId)
+    created = service.create_video(session, providers, storage, jobs, user, body.communityId, order)
+    background.add_task(events.publish, body.communityId)
     return GenerateBotVideoResponse(videoId=created.video.id, jobId=created.job_id, status=created.video.status)
 
 
 @router.post("/check-video-status", response_model=CheckVideoStatusResponse)
 def check_video_status(
-    body: CheckVideoStatusBody, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
+    body: CheckVideoStatusBody, session: SessionDep, signer: SignerDep, user: CurrentUser
 ) -> CheckVideoStatusResponse:
     """The video's current status, read from our database (the server drives the job; this never calls out)."""
-    out = service.to_out(runtime, service.get_video(session, user, body.videoId))
+    out = service.to_out(signer, service.get_video(session, user, body.videoId))
     return CheckVideoStatusResponse(
         videoId=out.id,
         status=out.status,

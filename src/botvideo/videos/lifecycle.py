@@ -6,15 +6,17 @@ Workflow steps call these inside their own unit of work; they flush, never commi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from botvideo.core.db import utcnow
+from botvideo.core.kinds import VideoStatus
 from botvideo.providers.base import SAFE_MESSAGES, ErrorCode
 from botvideo.videos import repository
-from botvideo.videos.models import BotVideo, VideoStatus
+from botvideo.videos.models import BotVideo
 
 
 def _open(session: Session, video_id: uuid.UUID) -> BotVideo | None:
@@ -28,15 +30,15 @@ def begin(session: Session, video_id: uuid.UUID, deadline_seconds: float) -> Bot
     video = _open(session, video_id)
     if video is None:
         return None
-    if video.started_at is None:
-        video.started_at = utcnow()
     if video.deadline_at is None:
         video.deadline_at = video.created_at + timedelta(seconds=deadline_seconds)
     session.flush()
     return video
 
 
-def record_submission(session: Session, video_id: uuid.UUID, request_id: str, raw: dict[str, Any]) -> BotVideo | None:
+def record_submission(
+    session: Session, video_id: uuid.UUID, request_id: str, raw: Mapping[str, Any]
+) -> BotVideo | None:
     video = repository.get_for_update(session, video_id)
     if video is None:
         return None
@@ -45,7 +47,7 @@ def record_submission(session: Session, video_id: uuid.UUID, request_id: str, ra
     if request_id not in seen:
         seen.append(request_id)
     metadata["provider_request_ids"] = seen
-    metadata["submission"] = raw
+    metadata["submission"] = dict(raw)
     video.generation_metadata = metadata
     if video.provider_request_id is None:
         video.provider_request_id = request_id
@@ -68,7 +70,7 @@ def record_progress(session: Session, video_id: uuid.UUID, progress: float | Non
     return video
 
 
-def note(session: Session, video_id: uuid.UUID, key: str, value: Any) -> None:
+def note(session: Session, video_id: uuid.UUID, key: str, value: Any) -> BotVideo | None:
     """Keep a provider detail for operators; never shown to users."""
     video = repository.get_for_update(session, video_id)
     if video is not None:
@@ -76,6 +78,7 @@ def note(session: Session, video_id: uuid.UUID, key: str, value: Any) -> None:
         metadata[key] = value
         video.generation_metadata = metadata
         session.flush()
+    return video
 
 
 def complete(
@@ -102,8 +105,6 @@ def complete(
     video.width = width
     video.height = height
     video.resolution = resolution
-    video.video_url = f"/api/v1/videos/{video.id}/file"
-    video.thumbnail_url = f"/api/v1/videos/{video.id}/poster"
     video.completed_at = utcnow()
     metadata = dict(video.generation_metadata or {})
     metadata["duration_seconds"] = duration_seconds
@@ -127,3 +128,13 @@ def fail(session: Session, video_id: uuid.UUID, code: ErrorCode, detail: str | N
         video.generation_metadata = metadata
     session.flush()
     return video
+
+
+def cancel(session: Session, video_id: uuid.UUID) -> BotVideo | None:
+    """An admin's cancel: remembered on the row (a submit still in flight sees it) and the video ends canceled."""
+    video = repository.get_for_update(session, video_id)
+    if video is None:
+        return None
+    if video.cancel_requested_at is None:
+        video.cancel_requested_at = utcnow()
+    return fail(session, video_id, ErrorCode.CANCELED, "canceled by an admin")

@@ -1,3 +1,5 @@
+"""A video row: the spec's `bot_videos` columns plus what the job lifecycle needs; webhook deliveries seen."""
+
 from __future__ import annotations
 
 import uuid
@@ -9,28 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from botvideo.core.db import Base, utcnow
+from botvideo.core.kinds import VideoStatus, VideoType
 
 
-class VideoType(StrEnum):
-    INTRO = "intro"
-    PROMO = "promo"
-    TOKEN_REVEAL = "token_reveal"
-    CUSTOM = "custom"
-
-
-class VideoStatus(StrEnum):
-    PENDING = "pending"
-    PROCESSING = "processing"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELED = "canceled"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in TERMINAL_STATUSES
-
-
-TERMINAL_STATUSES = frozenset({VideoStatus.COMPLETED, VideoStatus.FAILED, VideoStatus.CANCELED})
+def _listed(kinds: type[StrEnum]) -> str:
+    return ", ".join(f"'{kind.value}'" for kind in kinds)
 
 
 class BotVideo(Base):
@@ -45,8 +30,6 @@ class BotVideo(Base):
     source_image_url: Mapped[str | None] = mapped_column(sa.Text)
     model: Mapped[str] = mapped_column(sa.String(200))
     status: Mapped[str] = mapped_column(sa.String(16), default=VideoStatus.PENDING.value)
-    video_url: Mapped[str | None] = mapped_column(sa.Text)
-    thumbnail_url: Mapped[str | None] = mapped_column(sa.Text)
     duration: Mapped[int | None] = mapped_column(sa.Integer)
     resolution: Mapped[str | None] = mapped_column(sa.String(16), default="1080p")
     generation_metadata: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -58,7 +41,6 @@ class BotVideo(Base):
     # Lifecycle.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     provider: Mapped[str] = mapped_column(sa.String(32))
-    requested_model: Mapped[str | None] = mapped_column(sa.String(200))  # as asked, e.g. an alias
     provider_request_id: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     error_code: Mapped[str | None] = mapped_column(sa.String(32))
     progress: Mapped[float | None] = mapped_column(sa.Float)
@@ -71,19 +53,12 @@ class BotVideo(Base):
     poster_key: Mapped[str | None] = mapped_column(sa.String(512))
     thumbnail_key: Mapped[str | None] = mapped_column(sa.String(512))
     source_image_key: Mapped[str | None] = mapped_column(sa.String(512))
-    started_at: Mapped[datetime | None]
     deadline_at: Mapped[datetime | None]
     cancel_requested_at: Mapped[datetime | None]
 
-    # Room for what is coming: batches of variations, share links, analytics.
-    batch_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
-    share_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
-    view_count: Mapped[int] = mapped_column(sa.Integer, default=0)
-    download_count: Mapped[int] = mapped_column(sa.Integer, default=0)
-
     __table_args__ = (
-        sa.CheckConstraint("status IN ('pending', 'processing', 'completed', 'failed', 'canceled')", name="status"),
-        sa.CheckConstraint("video_type IN ('intro', 'promo', 'token_reveal', 'custom')", name="video_type"),
+        sa.CheckConstraint(f"status IN ({_listed(VideoStatus)})", name="status"),
+        sa.CheckConstraint(f"video_type IN ({_listed(VideoType)})", name="video_type"),
         # The gallery: a community's videos, newest first, keyset-paginated on (created_at, id).
         sa.Index("ix_bot_videos_community_created", "community_id", sa.text("created_at DESC"), sa.text("id DESC")),
         sa.Index("ix_bot_videos_community_status", "community_id", "status"),

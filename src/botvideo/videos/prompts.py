@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from botvideo.core.errors import InvalidInput
+from botvideo.core.kinds import VideoType
 from botvideo.providers.base import BotProfile
 
 MAX_PROMPT_LENGTH = 2000
@@ -67,7 +68,7 @@ def token_reveal_prompt(bot: BotProfile) -> str:
     )
 
 
-_TEMPLATES = {"intro": intro_prompt, "promo": promo_prompt, "token_reveal": token_reveal_prompt}
+_TEMPLATES = {VideoType.INTRO: intro_prompt, VideoType.PROMO: promo_prompt, VideoType.TOKEN_REVEAL: token_reveal_prompt}
 
 
 def clean_custom_prompt(prompt: str | None) -> str:
@@ -85,10 +86,10 @@ def clean_custom_prompt(prompt: str | None) -> str:
 def build_prompt(video_type: str, bot: BotProfile, custom_prompt: str | None = None) -> str:
     """The prompt sent to the provider. For the template types a non-empty `custom_prompt` replaces the template,
     which is how the UI's edited preview reaches the provider."""
-    if video_type == "custom" or (custom_prompt or "").strip():
+    if video_type == VideoType.CUSTOM or (custom_prompt or "").strip():
         return clean_custom_prompt(custom_prompt)
-    try:
-        template = _TEMPLATES[video_type]
-    except KeyError:
-        raise InvalidInput(f"Unknown video type {video_type!r}. Choose intro, promo, token_reveal or custom.") from None
+    template = _TEMPLATES.get(VideoType(video_type)) if video_type in set(VideoType) else None
+    if template is None:
+        choices = ", ".join(VideoType)
+        raise InvalidInput(f"Unknown video type {video_type!r}. Choose one of: {choices}.")
     return template(bot)

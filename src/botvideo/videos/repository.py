@@ -1,3 +1,5 @@
+"""Queries on video rows: by id, by request, the gallery's keyset pages, changes since a time; webhook deliveries."""
+
 from __future__ import annotations
 
 import base64
@@ -5,12 +7,12 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from botvideo.core.errors import InvalidInput
-from botvideo.videos.models import TERMINAL_STATUSES, BotVideo
-
-_TERMINAL = [status.value for status in TERMINAL_STATUSES]
+from botvideo.core.db import utcnow
+from botvideo.core.errors import BadRequest
+from botvideo.videos.models import BotVideo, WebhookDelivery
 
 
 def get(session: Session, video_id: uuid.UUID) -> BotVideo | None:
@@ -19,12 +21,6 @@ def get(session: Session, video_id: uuid.UUID) -> BotVideo | None:
 
 def get_for_update(session: Session, video_id: uuid.UUID) -> BotVideo | None:
     return session.scalar(sa.select(BotVideo).where(BotVideo.id == video_id).with_for_update())
-
-
-def get_by_request_id(session: Session, provider: str, request_id: str) -> BotVideo | None:
-    return session.scalar(
-        sa.select(BotVideo).where(BotVideo.provider == provider, BotVideo.provider_request_id == request_id)
-    )
 
 
 def add(session: Session, video: BotVideo) -> BotVideo:
@@ -47,9 +43,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created, video_id = raw.split("|", 1)
-        return datetime.fromisoformat(created), uuid.UUID(video_id)
+        created_at = datetime.fromisoformat(created)
+        if created_at.tzinfo is None:
+            raise ValueError("a cursor's time carries its zone")
+        return created_at, uuid.UUID(video_id)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("The cursor is not valid; start again without it.") from exc
+        raise BadRequest("The cursor is not valid; start again without it.", code="invalid_cursor") from exc
 
 
 def page(
@@ -90,5 +89,9 @@ def changed_since(session: Session, community_id: uuid.UUID, since: datetime) ->
     )
 
 
-def is_terminal_status(status: str) -> bool:
-    return status in _TERMINAL
+def record_delivery(session: Session, provider: str, webhook_id: str, video_id: uuid.UUID) -> bool:
+    """Remember a verified webhook delivery; False when it was seen before (a redelivery)."""
+    values = {"provider": provider, "webhook_id": webhook_id, "video_id": video_id, "received_at": utcnow()}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    result = session.execute(insert(WebhookDelivery).values(values).on_conflict_do_nothing())
+    return bool(getattr(result, "rowcount", 0))

@@ -1,3 +1,5 @@
+"""The API's request and answer shapes for videos, REST and the Supabase edge functions alike."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,14 +8,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-VideoTypeName = Literal["intro", "promo", "token_reveal", "custom"]
-VideoStatusName = Literal["pending", "processing", "completed", "failed", "canceled"]
+from botvideo.core.kinds import VideoStatus, VideoType
 
 
 class CreateVideo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    video_type: VideoTypeName
+    video_type: VideoType
     custom_prompt: str | None = Field(default=None, max_length=10_000)
     model: str | None = Field(default=None, max_length=200, description="A model id from /api/v1/models.")
     duration: int | None = Field(default=None, ge=1, le=60, description="Seconds; the model's default if absent.")
@@ -29,12 +30,12 @@ class CreateVideo(BaseModel):
 class PromptPreviewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    video_type: VideoTypeName
+    video_type: VideoType
     custom_prompt: str | None = Field(default=None, max_length=10_000)
 
 
 class PromptPreview(BaseModel):
-    video_type: VideoTypeName
+    video_type: VideoType
     prompt: str
     default_model: str
     uses_avatar: bool
@@ -43,8 +44,8 @@ class PromptPreview(BaseModel):
 class VideoOut(BaseModel):
     id: uuid.UUID
     community_id: uuid.UUID
-    video_type: VideoTypeName
-    status: VideoStatusName
+    video_type: VideoType
+    status: VideoStatus
     progress: float | None = Field(description="0..1 when the provider reports it.")
     prompt: str
     model: str
@@ -73,7 +74,7 @@ class VideoPage(BaseModel):
 
 class CancelResult(BaseModel):
     video: VideoOut
-    outcome: Literal["canceled", "too_late", "already_finished"]
+    outcome: Literal["canceled", "too_late"]
     message: str
 
 
@@ -96,7 +97,7 @@ class GenerateBotVideoBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     communityId: uuid.UUID
-    videoType: VideoTypeName
+    videoType: VideoType
     customPrompt: str | None = Field(default=None, max_length=10_000)
     sourceImageUrl: str | None = Field(default=None, max_length=2048)
 
@@ -104,7 +105,7 @@ class GenerateBotVideoBody(BaseModel):
 class GenerateBotVideoResponse(BaseModel):
     videoId: uuid.UUID
     jobId: str
-    status: VideoStatusName
+    status: VideoStatus
 
 
 class CheckVideoStatusBody(BaseModel):
@@ -115,7 +116,7 @@ class CheckVideoStatusBody(BaseModel):
 
 class CheckVideoStatusResponse(BaseModel):
     videoId: uuid.UUID
-    status: VideoStatusName
+    status: VideoStatus
     progress: float | None
     videoUrl: str | None
     thumbnailUrl: str | None

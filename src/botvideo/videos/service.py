@@ -10,14 +10,16 @@ from sqlalchemy.orm import Session
 from botvideo.auth.models import User
 from botvideo.communities import service as communities
 from botvideo.communities.models import Community
-from botvideo.core.db import utcnow
 from botvideo.core.errors import Conflict, InvalidInput, NotFound
-from botvideo.providers.base import CancelOutcome, ErrorCode, GenerationRequest, ProviderError
+from botvideo.core.kinds import VideoStatus, VideoType
+from botvideo.providers.base import CancelOutcome, GenerationRequest, ProviderError
 from botvideo.providers.registry import ProviderRegistry
-from botvideo.runtime import Runtime
+from botvideo.storage.local import LocalStorage
 from botvideo.storage.remote import check_public_https_url
+from botvideo.storage.signing import MediaSigner
 from botvideo.videos import lifecycle, repository
-from botvideo.videos.models import BotVideo, VideoStatus
+from botvideo.videos.jobs import JobQueue
+from botvideo.videos.models import BotVideo
 from botvideo.videos.prompts import build_prompt
 from botvideo.videos.schemas import CancelResult, CreateVideo, PromptPreview, VideoOut, VideoPage
 
@@ -29,7 +31,7 @@ DEFAULT_ASPECT_RATIO = "16:9"
 def _uses_avatar(community: Community, video_type: str, requested: bool | None) -> bool:
     if community.avatar_key is None:
         return False
-    return requested if requested is not None else video_type == "intro"
+    return requested if requested is not None else video_type == VideoType.INTRO
 
 
 def preview_prompt(
@@ -55,12 +57,18 @@ class CreatedVideo:
 
 
 def create_video(
-    session: Session, runtime: Runtime, user: User, community_id: uuid.UUID, order: CreateVideo
+    session: Session,
+    providers: ProviderRegistry,
+    storage: LocalStorage,
+    jobs: JobQueue,
+    user: User,
+    community_id: uuid.UUID,
+    order: CreateVideo,
 ) -> CreatedVideo:
     """Authorize, validate everything a provider would reject, then insert the row and enqueue its job together."""
     membership = communities.require_admin(session, community_id, user)
     community = membership.community
-    registry = runtime.provider_registry()
+    registry = providers
     prompt = build_prompt(order.video_type, communities.bot_profile(community), order.custom_prompt)
 
     source_image_url = check_public_https_url(order.source_image_url) if order.source_image_url else None
@@ -99,7 +107,7 @@ def create_video(
             duration_seconds=duration,
             resolution=resolution,
             aspect_ratio=aspect_ratio,
-            source_image_path=runtime.storage.local_path(source_key) if source_key else None,
+            source_image_path=storage.local_path(source_key) if source_key else None,
             source_image_url=source_image_url,
             seed=seed,
         )
@@ -114,7 +122,6 @@ def create_video(
             source_image_url=source_image_url,
             source_image_key=source_key,
             model=model.id,
-            requested_model=order.model or model.id,
             provider=provider.name,
             status=VideoStatus.PENDING.value,
             duration=duration,
@@ -126,7 +133,7 @@ def create_video(
             created_by=user.id,
         ),
     )
-    runtime.jobs.enqueue_video(session, str(video.id), provider=provider.name)
+    jobs.enqueue_video(session, str(video.id), provider=provider.name)
     return CreatedVideo(video=video, job_id=str(video.id))
 
 
@@ -149,7 +156,7 @@ def _admin_video(session: Session, user: User, video_id: uuid.UUID) -> BotVideo:
 
 def list_videos(
     session: Session,
-    runtime: Runtime,
+    signer: MediaSigner,
     user: User,
     community_id: uuid.UUID,
     *,
@@ -162,54 +169,34 @@ def list_videos(
     rows, next_cursor = repository.page(
         session, community_id, video_type=video_type, status=status, cursor=cursor, limit=limit
     )
-    return VideoPage(items=[to_out(runtime, video) for video in rows], next_cursor=next_cursor)
+    return VideoPage(items=[to_out(signer, video) for video in rows], next_cursor=next_cursor)
 
 
-async def cancel_video(runtime: Runtime, user: User, video_id: uuid.UUID) -> CancelResult:
-    """Cancel now when the provider still can; otherwise say it is too late and let the video finish."""
-    import asyncio
-
-    def load() -> BotVideo:
-        with runtime.sessions() as session:
-            return _admin_video(session, user, video_id)
-
-    video = await asyncio.to_thread(load)
+async def cancel_video(
+    session: Session, providers: ProviderRegistry, signer: MediaSigner, user: User, video_id: uuid.UUID
+) -> CancelResult:
+    """Cancel now when the provider still can; otherwise say it is too late and let the video finish. The caller
+    wakes the job once the cancel is committed, so it stops waiting on the provider."""
+    video = _admin_video(session, user, video_id)
     if video.status_enum.is_terminal:
         raise Conflict(f"The video is already {video.status}.")
     outcome = CancelOutcome.CANCELED
     if video.provider_request_id is not None:
         try:
-            outcome = await runtime.provider_registry().get(video.provider).cancel(video.provider_request_id)
+            outcome = await providers.get(video.provider).cancel(video.provider_request_id)
         except ProviderError as exc:
             raise Conflict("The provider could not cancel the video right now. Try again shortly.") from exc
     if outcome is CancelOutcome.TOO_LATE:
-        out = to_out(runtime, video)
         return CancelResult(
-            video=out,
+            video=to_out(signer, video),
             outcome="too_late",
             message="Too late to cancel: the provider has already started this video. It will finish.",
         )
-
-    def mark_canceled() -> BotVideo:
-        from botvideo.core.db import unit_of_work
-
-        with unit_of_work(runtime.sessions) as session:
-            row = repository.get_for_update(session, video_id)
-            if row is None:
-                raise NotFound("Video not found.")
-            if row.cancel_requested_at is None:
-                row.cancel_requested_at = utcnow()
-            lifecycle.fail(session, video_id, ErrorCode.CANCELED, "canceled by an admin")
-            session.refresh(row)
-            return row
-
-    canceled = await asyncio.to_thread(mark_canceled)
-    runtime.events.publish(canceled.community_id)
-    await runtime.jobs.wake(str(video_id), "canceled")
-    return CancelResult(video=to_out(runtime, canceled), outcome="canceled", message="The video was canceled.")
+    canceled = lifecycle.cancel(session, video_id)
+    return CancelResult(video=to_out(signer, canceled or video), outcome="canceled", message="The video was canceled.")
 
 
-def delete_video(session: Session, runtime: Runtime, user: User, video_id: uuid.UUID) -> uuid.UUID:
+def delete_video(session: Session, jobs: JobQueue, user: User, video_id: uuid.UUID) -> uuid.UUID:
     """Remove the row now; the stored files and the provider's copy go in a durable cleanup job."""
     video = _admin_video(session, user, video_id)
     keys = [k for k in (video.video_key, video.poster_key, video.thumbnail_key) if k]
@@ -219,7 +206,7 @@ def delete_video(session: Session, runtime: Runtime, user: User, video_id: uuid.
     community_id = video.community_id
     running = not video.status_enum.is_terminal
     repository.delete(session, video)
-    runtime.jobs.enqueue_cleanup(
+    jobs.enqueue_cleanup(
         session,
         str(video_id),
         provider=video.provider,
@@ -230,8 +217,7 @@ def delete_video(session: Session, runtime: Runtime, user: User, video_id: uuid.
     return community_id
 
 
-def to_out(runtime: Runtime, video: BotVideo) -> VideoOut:
-    signer = runtime.signer
+def to_out(signer: MediaSigner, video: BotVideo) -> VideoOut:
     completed = video.status == VideoStatus.COMPLETED.value and video.video_key is not None
     return VideoOut(
         id=video.id,

@@ -10,9 +10,10 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
-from botvideo.core.db import utcnow
-from botvideo.runtime import Runtime
+from botvideo.core.db import Database, utcnow
+from botvideo.storage.signing import MediaSigner
 from botvideo.videos import repository
+from botvideo.videos.events import VideoEvents
 from botvideo.videos.service import to_out
 
 # Rows changed by another process (a separate worker) are found by this periodic re-read.
@@ -28,7 +29,12 @@ def _event(name: str, payload: str) -> dict[str, str]:
 
 
 async def community_events(
-    runtime: Runtime, community_id: uuid.UUID, *, video_id: uuid.UUID | None = None
+    database: Database,
+    events: VideoEvents,
+    signer: MediaSigner,
+    community_id: uuid.UUID,
+    *,
+    video_id: uuid.UUID | None = None,
 ) -> AsyncIterator[dict[str, str]]:
     """Yields `video` events (the full VideoOut JSON) for rows that change; for one video, its current state first
     and nothing after it reaches a terminal status."""
@@ -37,15 +43,15 @@ async def community_events(
     started = time.monotonic()
 
     def changes(cursor: datetime) -> list[tuple[uuid.UUID, datetime, str, bool]]:
-        with runtime.sessions() as session:
+        with database.transaction() as session:
             if video_id is not None:
                 row = repository.get(session, video_id)
                 rows = [row] if row is not None else []
             else:
                 rows = repository.changed_since(session, community_id, cursor)
-            return [(r.id, r.updated_at, to_out(runtime, r).model_dump_json(), r.status_enum.is_terminal) for r in rows]
+            return [(r.id, r.updated_at, to_out(signer, r).model_dump_json(), r.status_enum.is_terminal) for r in rows]
 
-    with runtime.events.subscribe(community_id) as wake:
+    with events.subscribe(community_id) as wake:
         yield _event("ready", json.dumps({"community_id": str(community_id)}))
         while time.monotonic() - started < MAX_STREAM_SECONDS:
             scan_started = utcnow()

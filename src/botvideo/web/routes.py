@@ -6,7 +6,6 @@ JavaScript (`static/app.js`) calling `/api/v1` with the session cookie and the C
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,40 +17,21 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from botvideo.auth import service as auth_service
-from botvideo.auth.cookies import end_session, start_session
-from botvideo.auth.deps import CSRF_COOKIE, SESSION_COOKIE, new_csrf_token
+from botvideo.auth.cookies import end_session, set_csrf_cookie, start_session
+from botvideo.auth.deps import CSRF_COOKIE, OptionalUser, TokensDep, new_csrf_token, require_csrf
 from botvideo.auth.models import User
 from botvideo.communities import service as communities
 from botvideo.communities.service import Membership
-from botvideo.core.deps import RuntimeDep, SessionDep
-from botvideo.core.errors import BotvideoError, Forbidden, NotAuthenticated
-from botvideo.runtime import Runtime
+from botvideo.core.deps import SessionDep, SettingsDep
+from botvideo.core.errors import BotvideoError
+from botvideo.core.kinds import VideoStatus, VideoType, vocabulary
+from botvideo.storage.deps import SignerDep, StorageDep
+from botvideo.storage.signing import MediaSigner
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
 router = APIRouter(include_in_schema=False)
-
-# The four video types as people see them, in the order the dialog offers them.
-VIDEO_TYPES: list[dict[str, str]] = [
-    {
-        "id": "intro",
-        "label": "Character Intro",
-        "description": "A cinematic reveal of your bot as a character.",
-    },
-    {"id": "promo", "label": "Promotional", "description": "A fast, upbeat showcase of what your bot does."},
-    {
-        "id": "token_reveal",
-        "label": "Token Launch",
-        "description": "Your bot's coin forming in a burst of light, ticker and all.",
-    },
-    {
-        "id": "custom",
-        "label": "Custom",
-        "description": "Describe any scene yourself; it is made from your words.",
-    },
-]
-VIDEO_STATUSES = ["pending", "processing", "completed", "failed", "canceled"]
 
 
 class SignInRequired(Exception):
@@ -62,19 +42,7 @@ class SignInRequired(Exception):
         self.next_path = next_path
 
 
-def _signed_in_user(request: Request, runtime: Runtime, session: SessionDep) -> User | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    try:
-        claims = runtime.tokens.verify(token)
-    except NotAuthenticated:
-        return None  # expired or from another secret: treat as signed out
-    return auth_service.user_for_claims(session, claims)
-
-
-def page_user(request: Request, runtime: RuntimeDep, session: SessionDep) -> User:
-    user = _signed_in_user(request, runtime, session)
+def page_user(request: Request, user: OptionalUser) -> User:
     if user is None:
         raise SignInRequired(request.url.path)
     return user
@@ -87,20 +55,17 @@ def _csrf_token(request: Request) -> str:
     return request.cookies.get(CSRF_COOKIE) or ""
 
 
-def _check_form_csrf(request: Request, sent: str) -> None:
-    # Double submit, as for the API: the form's hidden field must echo the CSRF cookie another site cannot read.
-    cookie = request.cookies.get(CSRF_COOKIE)
-    if not cookie or not sent or not hmac.compare_digest(cookie, sent):
-        raise Forbidden("The form expired. Reload the page and try again.")
-
-
 def _render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> Response:
     # A form shown again with its error answers 200: the page itself loaded fine (and browsers log 4xx pages).
-    base: dict[str, Any] = {"csrf_token": _csrf_token(request), "user": None}
+    base: dict[str, Any] = {"csrf_token": _csrf_token(request), "user": None, "vocabulary": vocabulary()}
     base.update(context or {})
     return templates.TemplateResponse(request, template, base, status_code=status_code)
+
+
+def _path(request: Request, route: str, **params: object) -> str:
+    return str(request.app.url_path_for(route, **{k: str(v) for k, v in params.items()}))
 
 
 def _safe_next(value: str | None) -> str:
@@ -110,15 +75,15 @@ def _safe_next(value: str | None) -> str:
     return "/bots"
 
 
-def _bot_context(runtime: Runtime, membership: Membership) -> dict[str, Any]:
+def _bot_context(signer: MediaSigner, membership: Membership) -> dict[str, Any]:
     community = membership.community
     return {
         "bot": community,
         "membership": membership,
         "can_manage": membership.is_admin,
-        "avatar_url": runtime.signer.url(community.avatar_key) if community.avatar_key else None,
-        "video_types": VIDEO_TYPES,
-        "video_statuses": VIDEO_STATUSES,
+        "avatar_url": signer.url(community.avatar_key) if community.avatar_key else None,
+        "video_types": list(VideoType),
+        "video_statuses": list(VideoStatus),
     }
 
 
@@ -126,27 +91,26 @@ def _bot_context(runtime: Runtime, membership: Membership) -> dict[str, Any]:
 
 
 @router.get("/")
-def home(request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
-    user = _signed_in_user(request, runtime, session)
-    return RedirectResponse("/bots" if user else "/signin", status_code=303)
+def home(request: Request, user: OptionalUser) -> Response:
+    return RedirectResponse(_path(request, "my_bots" if user else "signin_form"), status_code=303)
 
 
 @router.get("/signin")
-def signin_form(request: Request, runtime: RuntimeDep, session: SessionDep, next: str | None = None) -> Response:
-    if _signed_in_user(request, runtime, session) is not None:
+def signin_form(request: Request, settings: SettingsDep, user: OptionalUser, next: str | None = None) -> Response:
+    if user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    # A CSRF cookie before there is a session, so the sign-in form itself cannot be forged (login CSRF).
     csrf = _csrf_token(request) or new_csrf_token()
     response = _render(request, "signin.html", {"csrf_token": csrf, "next": _safe_next(next), "email": ""})
     if not request.cookies.get(CSRF_COOKIE):
-        response.set_cookie(CSRF_COOKIE, csrf, httponly=False, samesite="strict")
+        set_csrf_cookie(response, settings, csrf)
     return response
 
 
 @router.post("/signin")
 def signin(
     request: Request,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
+    tokens: TokensDep,
     session: SessionDep,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1024)],
@@ -154,7 +118,7 @@ def signin(
     next: Annotated[str, Form(max_length=2000)] = "/bots",
 ) -> Response:
     try:
-        _check_form_csrf(request, csrf_token)
+        require_csrf(request, csrf_token)
         user = auth_service.sign_in(session, email.strip().lower(), password)
     except BotvideoError as exc:
         return _render(
@@ -163,14 +127,14 @@ def signin(
             {"error": exc.message, "email": email, "next": _safe_next(next)},
         )
     response = RedirectResponse(_safe_next(next), status_code=303)
-    start_session(response, runtime, runtime.tokens.issue(user.auth_user_id, email=user.email))
+    start_session(response, settings, tokens, user)
     return response
 
 
 @router.post("/signout")
 def signout(request: Request, csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
-    _check_form_csrf(request, csrf_token)
-    response = RedirectResponse("/signin", status_code=303)
+    require_csrf(request, csrf_token)
+    response = RedirectResponse(_path(request, "signin_form"), status_code=303)
     end_session(response)
     return response
 
@@ -179,12 +143,12 @@ def signout(request: Request, csrf_token: Annotated[str, Form(max_length=200)] =
 
 
 @router.get("/bots")
-def my_bots(request: Request, runtime: RuntimeDep, session: SessionDep, user: PageUser) -> Response:
+def my_bots(request: Request, signer: SignerDep, session: SessionDep, user: PageUser) -> Response:
     bots = [
         {
             "membership": m,
             "bot": m.community,
-            "avatar_url": runtime.signer.url(m.community.avatar_key) if m.community.avatar_key else None,
+            "avatar_url": signer.url(m.community.avatar_key) if m.community.avatar_key else None,
         }
         for m in communities.my_communities(session, user)
     ]
@@ -199,7 +163,7 @@ def new_bot_form(request: Request, user: PageUser) -> Response:
 @router.post("/bots/new")
 async def create_bot(
     request: Request,
-    runtime: RuntimeDep,
+    storage: StorageDep,
     session: SessionDep,
     user: PageUser,
     name: Annotated[str, Form(max_length=200)],
@@ -210,52 +174,50 @@ async def create_bot(
 ) -> Response:
     form = {"name": name, "agent_name": agent_name, "agent_instructions": agent_instructions}
     try:
-        _check_form_csrf(request, csrf_token)
+        require_csrf(request, csrf_token)
         content = await avatar.read(communities.MAX_AVATAR_BYTES + 1) if avatar and avatar.filename else b""
+        # The avatar is checked before the bot is written, so a bad image leaves nothing behind.
+        avatar_jpeg = communities.normalize_avatar(content) if content else None
         community = communities.create_community(
             session, user, name=name, agent_name=agent_name, agent_instructions=agent_instructions
         )
-        if content:
-            membership = communities.require_admin(session, community.id, user)
-            communities.set_avatar(runtime.storage, membership, content)
     except BotvideoError as exc:
-        session.rollback()
         return _render(request, "bot_new.html", {"user": user, "form": form, "error": exc.message}, status_code=422)
-    return RedirectResponse(f"/bots/{community.id}/welcome", status_code=303)
+    if avatar_jpeg is not None:
+        communities.store_avatar(storage, communities.require_admin(session, community.id, user), avatar_jpeg)
+    return RedirectResponse(_path(request, "bot_welcome", bot_id=community.id), status_code=303)
 
 
 @router.get("/bots/{bot_id}")
 def bot_overview(
-    bot_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep, user: PageUser
+    bot_id: uuid.UUID, request: Request, signer: SignerDep, session: SessionDep, user: PageUser
 ) -> Response:
     membership = communities.require_member(session, bot_id, user)
-    context = {"user": user, "tab": "overview", **_bot_context(runtime, membership)}
+    context = {"user": user, "tab": "overview", **_bot_context(signer, membership)}
     return _render(request, "bot_overview.html", context)
 
 
 @router.get("/bots/{bot_id}/videos")
-def bot_videos(
-    bot_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep, user: PageUser
-) -> Response:
+def bot_videos(bot_id: uuid.UUID, request: Request, signer: SignerDep, session: SessionDep, user: PageUser) -> Response:
     membership = communities.require_member(session, bot_id, user)
-    context = {"user": user, "tab": "videos", **_bot_context(runtime, membership)}
+    context = {"user": user, "tab": "videos", **_bot_context(signer, membership)}
     return _render(request, "bot_videos.html", context)
 
 
 @router.get("/bots/{bot_id}/welcome")
 def bot_welcome(
-    bot_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep, user: PageUser
+    bot_id: uuid.UUID, request: Request, signer: SignerDep, session: SessionDep, user: PageUser
 ) -> Response:
     """The last, optional onboarding step: offer an intro video."""
     membership = communities.require_member(session, bot_id, user)
-    return _render(request, "bot_welcome.html", {"user": user, **_bot_context(runtime, membership)})
+    return _render(request, "bot_welcome.html", {"user": user, **_bot_context(signer, membership)})
 
 
 @router.get("/bots/{bot_id}/token")
 def token_form(
     bot_id: uuid.UUID,
     request: Request,
-    runtime: RuntimeDep,
+    signer: SignerDep,
     session: SessionDep,
     user: PageUser,
     launched: bool = False,
@@ -266,7 +228,7 @@ def token_form(
         "tab": "token",
         "launched": launched,
         "form": {},
-        **_bot_context(runtime, membership),
+        **_bot_context(signer, membership),
     }
     return _render(request, "bot_token.html", context)
 
@@ -275,7 +237,7 @@ def token_form(
 def launch_token(
     bot_id: uuid.UUID,
     request: Request,
-    runtime: RuntimeDep,
+    signer: SignerDep,
     session: SessionDep,
     user: PageUser,
     token_name: Annotated[str, Form(max_length=200)],
@@ -284,22 +246,20 @@ def launch_token(
 ) -> Response:
     membership = communities.require_member(session, bot_id, user)
     try:
-        _check_form_csrf(request, csrf_token)
+        require_csrf(request, csrf_token)
         membership = communities.require_admin(session, bot_id, user)
         communities.set_token(session, membership, token_name=token_name, token_symbol=token_symbol)
     except BotvideoError as exc:
-        session.rollback()
-        membership = communities.require_member(session, bot_id, user)
         context = {
             "user": user,
             "tab": "token",
             "launched": False,
             "error": exc.message,
             "form": {"token_name": token_name, "token_symbol": token_symbol},
-            **_bot_context(runtime, membership),
+            **_bot_context(signer, membership),
         }
         return _render(request, "bot_token.html", context)
-    return RedirectResponse(f"/bots/{bot_id}/token?launched=1", status_code=303)
+    return RedirectResponse(_path(request, "token_form", bot_id=bot_id) + "?launched=1", status_code=303)
 
 
 # --- wiring -------------------------------------------------------------------------------------------------
@@ -312,9 +272,8 @@ def render_error_page(request: Request, status: int, message: str) -> Response:
 def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
-    app.state.render_error_page = render_error_page
 
     @app.exception_handler(SignInRequired)
     async def on_sign_in_required(request: Request, exc: SignInRequired) -> Response:
-        del request
-        return RedirectResponse(f"/signin?next={quote(exc.next_path, safe='/')}", status_code=303)
+        target = f"{_path(request, 'signin_form')}?next={quote(exc.next_path, safe='/')}"
+        return RedirectResponse(target, status_code=303)

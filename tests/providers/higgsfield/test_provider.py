@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from botvideo.core.kinds import VideoStatus
 from botvideo.engine.media import probe_video
 from botvideo.providers.base import (
     CancelOutcome,
@@ -17,7 +18,6 @@ from botvideo.providers.base import (
     ProviderBusy,
     ProviderError,
     ProviderJobState,
-    ProviderStatus,
     VideoProvider,
 )
 from botvideo.providers.higgsfield import HiggsfieldClient, HiggsfieldProvider
@@ -28,7 +28,7 @@ from tests.support.standin import StandinHandle
 pytestmark = pytest.mark.anyio
 
 
-async def wait_for(provider: HiggsfieldProvider, request_id: str, status: ProviderStatus) -> ProviderJobState:
+async def wait_for(provider: HiggsfieldProvider, request_id: str, status: VideoStatus) -> ProviderJobState:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         state = await provider.status(request_id)
@@ -53,7 +53,7 @@ async def test_provider_satisfies_the_video_provider_protocol(provider: Higgsfie
 
 async def test_submit_returns_a_queued_submission(provider: HiggsfieldProvider) -> None:
     submission = await provider.submit(create_request(), idempotency_key="video-1")
-    assert submission.status is ProviderStatus.QUEUED
+    assert submission.status is VideoStatus.PENDING
     assert submission.request_id
     assert submission.raw["model_id"] == "bytedance/seedance/v1/pro/fast/text-to-video"
 
@@ -86,9 +86,9 @@ async def test_alias_submits_the_default_model(provider: HiggsfieldProvider, sta
 
 async def test_status_moves_from_queued_through_processing_to_completed(provider: HiggsfieldProvider) -> None:
     submission = await provider.submit(create_request(), idempotency_key="video-1")
-    assert (await provider.status(submission.request_id)).status is ProviderStatus.QUEUED
-    await wait_for(provider, submission.request_id, ProviderStatus.PROCESSING)
-    state = await wait_for(provider, submission.request_id, ProviderStatus.COMPLETED)
+    assert (await provider.status(submission.request_id)).status is VideoStatus.PENDING
+    await wait_for(provider, submission.request_id, VideoStatus.PROCESSING)
+    state = await wait_for(provider, submission.request_id, VideoStatus.COMPLETED)
     assert state.output_url is not None
     assert state.output_url.endswith(f"{submission.request_id}.mp4")
 
@@ -97,7 +97,7 @@ async def test_failed_request_maps_to_internal_with_provider_text_in_detail(
     provider: HiggsfieldProvider,
 ) -> None:
     submission = await provider.submit(create_request(prompt="boom [standin:fail]"), idempotency_key="k")
-    state = await wait_for(provider, submission.request_id, ProviderStatus.FAILED)
+    state = await wait_for(provider, submission.request_id, VideoStatus.FAILED)
     assert state.error_code is ErrorCode.INTERNAL
     assert state.detail is not None
     assert "Generation failed" in state.detail
@@ -105,7 +105,7 @@ async def test_failed_request_maps_to_internal_with_provider_text_in_detail(
 
 async def test_nsfw_request_maps_to_moderation(provider: HiggsfieldProvider) -> None:
     submission = await provider.submit(create_request(prompt="x [standin:nsfw]"), idempotency_key="k")
-    state = await wait_for(provider, submission.request_id, ProviderStatus.FAILED)
+    state = await wait_for(provider, submission.request_id, VideoStatus.FAILED)
     assert state.error_code is ErrorCode.MODERATION
 
 
@@ -114,13 +114,13 @@ async def test_cancel_while_queued_cancels(provider: HiggsfieldProvider, standin
     submission = await provider.submit(create_request(), idempotency_key="k")
     assert await provider.cancel(submission.request_id) is CancelOutcome.CANCELED
     state = await provider.status(submission.request_id)
-    assert state.status is ProviderStatus.CANCELED
+    assert state.status is VideoStatus.CANCELED
     assert state.error_code is ErrorCode.CANCELED
 
 
 async def test_cancel_after_start_is_too_late(provider: HiggsfieldProvider) -> None:
     submission = await provider.submit(create_request(prompt="long one [standin:slow]"), idempotency_key="k")
-    await wait_for(provider, submission.request_id, ProviderStatus.PROCESSING)
+    await wait_for(provider, submission.request_id, VideoStatus.PROCESSING)
     assert await provider.cancel(submission.request_id) is CancelOutcome.TOO_LATE
 
 
@@ -136,7 +136,7 @@ async def test_status_of_an_unknown_request_raises_provider_error(provider: Higg
 
 async def test_delete_removes_a_finished_request(provider: HiggsfieldProvider, standin: StandinHandle) -> None:
     submission = await provider.submit(create_request(), idempotency_key="k")
-    await wait_for(provider, submission.request_id, ProviderStatus.COMPLETED)
+    await wait_for(provider, submission.request_id, VideoStatus.COMPLETED)
     await provider.delete(submission.request_id)
     assert submission.request_id not in standin.stats()["requests"]
 
@@ -147,7 +147,7 @@ async def test_delete_tolerates_an_already_deleted_request(provider: HiggsfieldP
 
 async def test_download_writes_a_playable_mp4(provider: HiggsfieldProvider, tmp_path: Path) -> None:
     submission = await provider.submit(create_request(), idempotency_key="k")
-    state = await wait_for(provider, submission.request_id, ProviderStatus.COMPLETED)
+    state = await wait_for(provider, submission.request_id, VideoStatus.COMPLETED)
     destination = tmp_path / "out" / "video.mp4"
     await provider.download(state, destination)
     assert probe_video(destination).codec == "h264"
@@ -155,7 +155,7 @@ async def test_download_writes_a_playable_mp4(provider: HiggsfieldProvider, tmp_
 
 
 async def test_download_poster_reports_no_poster(provider: HiggsfieldProvider, tmp_path: Path) -> None:
-    state = ProviderJobState(status=ProviderStatus.COMPLETED, output_url="https://cdn.example/v.mp4")
+    state = ProviderJobState(status=VideoStatus.COMPLETED, output_url="https://cdn.example/v.mp4")
     assert await provider.download_poster(state, tmp_path / "poster.jpg") is False
 
 
@@ -171,7 +171,7 @@ async def test_download_poster_reports_no_poster(provider: HiggsfieldProvider, t
     ],
 )
 async def test_download_refuses_unsafe_provider_urls(provider: HiggsfieldProvider, tmp_path: Path, url: str) -> None:
-    state = ProviderJobState(status=ProviderStatus.COMPLETED, output_url=url)
+    state = ProviderJobState(status=VideoStatus.COMPLETED, output_url=url)
     with pytest.raises(HiggsfieldUnsafeUrl):
         await provider.download(state, tmp_path / "v.mp4")
 
@@ -295,7 +295,7 @@ async def test_422_is_invalid_request_with_fields_in_detail(client: HiggsfieldCl
 async def test_status_survives_a_burst_of_5xx(provider: HiggsfieldProvider, standin: StandinHandle) -> None:
     submission = await provider.submit(create_request(), idempotency_key="k")
     standin.set_scenario(server_errors=2)
-    assert (await provider.status(submission.request_id)).status is ProviderStatus.QUEUED
+    assert (await provider.status(submission.request_id)).status is VideoStatus.PENDING
 
 
 async def test_submit_retries_5xx_and_is_accepted_once(provider: HiggsfieldProvider, standin: StandinHandle) -> None:
@@ -344,7 +344,7 @@ async def test_ignored_idempotency_key_shows_up_as_a_second_request_id_that_can_
     first = await provider.submit(create_request(), idempotency_key="video-1")
     second = await provider.submit(create_request(), idempotency_key="video-1")
     assert first.request_id != second.request_id
-    assert await provider.cancel_duplicate(second.request_id) is CancelOutcome.CANCELED
+    assert await provider.cancel(second.request_id) is CancelOutcome.CANCELED
     assert standin.stats()["requests"][second.request_id]["status"] == "canceled"
 
 
@@ -357,7 +357,7 @@ async def test_unknown_status_keeps_processing_and_is_logged_once(caplog: pytest
         with caplog.at_level(logging.WARNING):
             first = await provider.status("r1")
             await provider.status("r1")
-    assert first.status is ProviderStatus.PROCESSING
+    assert first.status is VideoStatus.PROCESSING
     assert caplog.text.count("higgsfield.unknown_status") == 1
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import higgsfield_client
 import pytest
 from higgsfield_client import Cancelled, Completed, HiggsfieldClientError, Queued, SyncClient
@@ -12,10 +14,15 @@ SEEDANCE = "bytedance/seedance/v1/pro/fast/text-to-video"
 
 
 @pytest.fixture
-def sdk(standin: StandinHandle, monkeypatch: pytest.MonkeyPatch) -> SyncClient:
+def sdk(standin: StandinHandle, monkeypatch: pytest.MonkeyPatch) -> Iterator[SyncClient]:
     # By-id calls build URLs from this module constant, not from the client's base_url (SDK quirk).
     monkeypatch.setattr(higgsfield_client.http.client, "BASE_URL", standin.base_url)
-    return SyncClient(base_url=standin.base_url, api_key=standin.key, timeout=10)
+    client = SyncClient(base_url=standin.base_url, api_key=standin.key, timeout=10)
+    yield client
+    # The SDK opens its httpx clients lazily and never closes them (no close method): close what it opened.
+    for opened in ("_client", "_upload_client"):
+        if opened in vars(client):
+            vars(client)[opened].close()
 
 
 def test_sdk_submit_status_and_result(sdk: SyncClient) -> None:

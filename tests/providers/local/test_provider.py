@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from botvideo.core.errors import InvalidInput
+from botvideo.core.kinds import VideoStatus
 from botvideo.engine import RenderPool
 from botvideo.engine.media import probe_video
 from botvideo.providers.base import (
@@ -14,7 +15,6 @@ from botvideo.providers.base import (
     CancelOutcome,
     ErrorCode,
     GenerationRequest,
-    ProviderStatus,
     VideoProvider,
 )
 from botvideo.providers.local import MODEL_ID, LocalProvider
@@ -77,7 +77,7 @@ async def test_submit_renders_in_the_background_and_completes_with_file_urls(
     assert submission.request_id == "local-v1"
     assert (tmp_path / "local" / "local-v1.json").exists()
     state = await wait_until_terminal(provider, submission.request_id)
-    assert state.status is ProviderStatus.COMPLETED  # type: ignore[attr-defined]
+    assert state.status is VideoStatus.COMPLETED  # type: ignore[attr-defined]
     assert state.output_url.startswith("file://")  # type: ignore[attr-defined]
     destination = tmp_path / "out" / "video.mp4"
     await provider.download(state, destination)  # type: ignore[arg-type]
@@ -92,7 +92,7 @@ async def test_status_reports_progress_while_rendering(tmp_path: Path, render_po
     seen: list[float] = []
     for _ in range(600):
         state = await provider.status(submission.request_id)
-        if state.status is ProviderStatus.PROCESSING and state.progress:
+        if state.status is VideoStatus.PROCESSING and state.progress:
             seen.append(state.progress)
         if state.status.is_terminal:
             break
@@ -121,9 +121,9 @@ async def test_a_restarted_process_renders_the_persisted_request_again(tmp_path:
     await first.cancel(submission.request_id)
     restarted = LocalProvider(tmp_path, pool=render_pool)
     state = await restarted.status(submission.request_id)
-    assert state.status in (ProviderStatus.QUEUED, ProviderStatus.PROCESSING)
+    assert state.status in (VideoStatus.PENDING, VideoStatus.PROCESSING)
     final = await wait_until_terminal(restarted, submission.request_id)
-    assert final.status is ProviderStatus.COMPLETED  # type: ignore[attr-defined]
+    assert final.status is VideoStatus.COMPLETED  # type: ignore[attr-defined]
 
 
 async def test_cancel_stops_a_running_render(tmp_path: Path, render_pool: RenderPool) -> None:
@@ -132,7 +132,7 @@ async def test_cancel_stops_a_running_render(tmp_path: Path, render_pool: Render
     await asyncio.sleep(0.3)
     assert await provider.cancel(submission.request_id) is CancelOutcome.CANCELED
     state = await provider.status(submission.request_id)
-    assert state.status is ProviderStatus.CANCELED
+    assert state.status is VideoStatus.CANCELED
     assert not (tmp_path / "local" / "local-v1.mp4").exists()
 
 
@@ -148,11 +148,11 @@ async def test_render_failure_maps_to_internal_with_the_reason(tmp_path: Path, r
     provider = LocalProvider(tmp_path, pool=render_pool, preset="not-a-preset")
     submission = await provider.submit(request(), idempotency_key="k")
     state = await wait_until_terminal(provider, submission.request_id)
-    assert state.status is ProviderStatus.FAILED  # type: ignore[attr-defined]
+    assert state.status is VideoStatus.FAILED  # type: ignore[attr-defined]
     assert state.error_code is ErrorCode.INTERNAL  # type: ignore[attr-defined]
     assert "preset" in (state.detail or "")  # type: ignore[attr-defined]
 
 
 async def test_unknown_request_is_reported_as_failed(tmp_path: Path) -> None:
     state = await LocalProvider(tmp_path).status("local-missing")
-    assert state.status is ProviderStatus.FAILED
+    assert state.status is VideoStatus.FAILED

@@ -11,13 +11,13 @@ from typing import Any
 import httpx
 
 from botvideo.core.config import Settings
+from botvideo.core.kinds import VideoStatus
 from botvideo.providers.base import (
     CancelOutcome,
     ErrorCode,
     GenerationRequest,
     ModelInfo,
     ProviderJobState,
-    ProviderStatus,
     Submission,
 )
 from botvideo.providers.higgsfield import catalog
@@ -26,14 +26,14 @@ from botvideo.providers.higgsfield.errors import HiggsfieldError
 
 log = logging.getLogger(__name__)
 
-_STATUSES: Mapping[str, ProviderStatus] = {
-    "queued": ProviderStatus.QUEUED,
-    "in_progress": ProviderStatus.PROCESSING,
-    "completed": ProviderStatus.COMPLETED,
-    "failed": ProviderStatus.FAILED,
-    "nsfw": ProviderStatus.FAILED,
-    "canceled": ProviderStatus.CANCELED,
-    "cancelled": ProviderStatus.CANCELED,
+_STATUSES: Mapping[str, VideoStatus] = {
+    "queued": VideoStatus.PENDING,
+    "in_progress": VideoStatus.PROCESSING,
+    "completed": VideoStatus.COMPLETED,
+    "failed": VideoStatus.FAILED,
+    "nsfw": VideoStatus.FAILED,
+    "canceled": VideoStatus.CANCELED,
+    "cancelled": VideoStatus.CANCELED,
 }
 
 
@@ -123,11 +123,11 @@ class HiggsfieldProvider:
                     doc.request_id,
                     doc.status,
                 )
-            return ProviderJobState(status=ProviderStatus.PROCESSING, detail=f"unknown status {doc.status!r}", raw=raw)
+            return ProviderJobState(status=VideoStatus.PROCESSING, detail=f"unknown status {doc.status!r}", raw=raw)
         if doc.status == "completed":
             if doc.video is None:
                 return ProviderJobState(
-                    status=ProviderStatus.FAILED,
+                    status=VideoStatus.FAILED,
                     error_code=ErrorCode.INTERNAL,
                     detail="completed without a video URL",
                     raw=raw,
@@ -137,18 +137,12 @@ class HiggsfieldProvider:
             return ProviderJobState(status=status, error_code=ErrorCode.MODERATION, detail=doc.error or "nsfw", raw=raw)
         if doc.status == "failed":
             return ProviderJobState(status=status, error_code=ErrorCode.INTERNAL, detail=doc.error or "failed", raw=raw)
-        if status is ProviderStatus.CANCELED:
+        if status is VideoStatus.CANCELED:
             return ProviderJobState(status=status, error_code=ErrorCode.CANCELED, raw=raw)
         return ProviderJobState(status=status, raw=raw)
 
     async def cancel(self, request_id: str) -> CancelOutcome:
         return await self.client.cancel(request_id)
-
-    async def cancel_duplicate(self, request_id: str) -> CancelOutcome:
-        """Cancel a second request Higgsfield created for one video (its Idempotency-Key was not honoured)."""
-        outcome = await self.client.cancel(request_id)
-        log.warning("higgsfield.duplicate_request request_id=%s cancel=%s", request_id, outcome.value)
-        return outcome
 
     async def delete(self, request_id: str) -> None:
         await self.client.delete(request_id)

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from botvideo.core.errors import InvalidInput
+from botvideo.core.kinds import VideoStatus
 from botvideo.engine import ClipSpec, RenderCanceled, RenderPool, render_clip, size_for
 from botvideo.engine.spec import ASPECT_RATIOS, RESOLUTIONS, VIDEO_TYPES
 from botvideo.providers.base import (
@@ -27,7 +28,6 @@ from botvideo.providers.base import (
     GenerationRequest,
     ModelInfo,
     ProviderJobState,
-    ProviderStatus,
     Submission,
 )
 
@@ -44,7 +44,7 @@ class _Render:
     started: bool = False
     error: str | None = None
     canceled: bool = False
-    outcome: ProviderStatus | None = None
+    outcome: VideoStatus | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -101,23 +101,23 @@ class LocalProvider:
             record = json.loads(record_path.read_text())
             if record.get("idempotency_key") == idempotency_key:
                 self._ensure_running(request_id, record)
-                return Submission(request_id=request_id, status=ProviderStatus.QUEUED, raw={"resubmitted": True})
+                return Submission(request_id=request_id, status=VideoStatus.PENDING, raw={"resubmitted": True})
         record = _record_from(request, idempotency_key, self.preset)
         self.root.mkdir(parents=True, exist_ok=True)
         _write_json(record_path, record)
         self._ensure_running(request_id, record)
-        return Submission(request_id=request_id, status=ProviderStatus.QUEUED, raw={"request": record})
+        return Submission(request_id=request_id, status=VideoStatus.PENDING, raw={"request": record})
 
     async def status(self, request_id: str) -> ProviderJobState:
         render = self._renders.get(request_id)
         video, poster, _ = self._outputs(request_id)
-        if render is not None and render.outcome is ProviderStatus.CANCELED:
-            return ProviderJobState(ProviderStatus.CANCELED, error_code=ErrorCode.CANCELED)
+        if render is not None and render.outcome is VideoStatus.CANCELED:
+            return ProviderJobState(VideoStatus.CANCELED, error_code=ErrorCode.CANCELED)
         if render is not None and render.error is not None:
-            return ProviderJobState(ProviderStatus.FAILED, error_code=ErrorCode.INTERNAL, detail=render.error)
+            return ProviderJobState(VideoStatus.FAILED, error_code=ErrorCode.INTERNAL, detail=render.error)
         if video.exists() and (render is None or render.task.done()):
             return ProviderJobState(
-                ProviderStatus.COMPLETED,
+                VideoStatus.COMPLETED,
                 progress=1.0,
                 output_url=video.resolve().as_uri(),
                 poster_url=poster.resolve().as_uri() if poster.exists() else None,
@@ -126,27 +126,27 @@ class LocalProvider:
             record_path = self._record_path(request_id)
             if not record_path.exists():
                 return ProviderJobState(
-                    ProviderStatus.FAILED,
+                    VideoStatus.FAILED,
                     error_code=ErrorCode.INTERNAL,
                     detail=f"Unknown request {request_id}",
                 )
             # The process restarted mid-render: render again (deterministic and free).
             render = self._ensure_running(request_id, json.loads(record_path.read_text()))
         if not render.started:
-            return ProviderJobState(ProviderStatus.QUEUED, progress=0.0)
+            return ProviderJobState(VideoStatus.PENDING, progress=0.0)
         fraction = render.done / render.total if render.total else 0.0
-        return ProviderJobState(ProviderStatus.PROCESSING, progress=min(0.99, fraction))
+        return ProviderJobState(VideoStatus.PROCESSING, progress=min(0.99, fraction))
 
     async def cancel(self, request_id: str) -> CancelOutcome:
         render = self._renders.get(request_id)
         if render is None:
             return CancelOutcome.NOT_FOUND if not self._record_path(request_id).exists() else CancelOutcome.TOO_LATE
         if render.task.done():
-            return CancelOutcome.TOO_LATE if render.outcome is not ProviderStatus.CANCELED else CancelOutcome.CANCELED
+            return CancelOutcome.TOO_LATE if render.outcome is not VideoStatus.CANCELED else CancelOutcome.CANCELED
         render.cancel.set()
         with contextlib.suppress(TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(asyncio.shield(render.task), timeout=30)
-        render.outcome = ProviderStatus.CANCELED
+        render.outcome = VideoStatus.CANCELED
         render.error = None
         return CancelOutcome.CANCELED
 
@@ -221,7 +221,7 @@ class LocalProvider:
                     ),
                 )
             except RenderCanceled:
-                render.outcome = ProviderStatus.CANCELED
+                render.outcome = VideoStatus.CANCELED
             except Exception as exc:  # every failure becomes a FAILED status, never a crashed task
                 render.error = f"{type(exc).__name__}: {exc}"
 

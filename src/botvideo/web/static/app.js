@@ -3,20 +3,11 @@
 (() => {
   'use strict';
 
-  const TYPE_LABELS = {
-    intro: 'Character Intro',
-    promo: 'Promotional',
-    token_reveal: 'Token Launch',
-    custom: 'Custom',
-  };
-  const STATUS_LABELS = {
-    pending: 'Pending',
-    processing: 'Processing',
-    completed: 'Completed',
-    failed: 'Failed',
-    canceled: 'Canceled',
-  };
-  const TERMINAL = new Set(['completed', 'failed', 'canceled']);
+  // The video types and statuses, defined once on the server and embedded in every page.
+  const VOCABULARY = JSON.parse(document.getElementById('botvideo-vocabulary')?.textContent || '{"types":[],"statuses":[]}');
+  const TYPE_LABELS = Object.fromEntries(VOCABULARY.types.map((t) => [t.id, t.label]));
+  const STATUS_LABELS = Object.fromEntries(VOCABULARY.statuses.map((s) => [s.id, s.label]));
+  const TERMINAL = new Set(VOCABULARY.statuses.filter((s) => s.terminal).map((s) => s.id));
   // The spec's fallback when the event stream is unavailable: poll every 5 s, give up after 5 minutes.
   const POLL_INTERVAL_MS = 5000;
   const POLL_LIMIT_MS = 5 * 60 * 1000;

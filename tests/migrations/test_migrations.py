@@ -7,8 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from botvideo.core.db import create_db_engine
-from botvideo.core.migrate import upgrade_database
-from botvideo.core.models import Base
+from botvideo.migrations import metadata, upgrade_database
 
 
 def _ours(item: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
@@ -23,7 +22,7 @@ def test_migrated_schema_matches_the_models(database_url: str) -> None:
         context = MigrationContext.configure(connection, opts={"include_object": _ours, "compare_type": True})
         differences = [
             diff
-            for diff in compare_metadata(context, Base.metadata)
+            for diff in compare_metadata(context, metadata)
             # SQLite cannot reflect expression indexes, so it reports the gallery index as missing.
             if not (engine.dialect.name == "sqlite" and "ix_bot_videos_community_created" in str(diff))
         ]
@@ -36,5 +35,5 @@ def test_upgrading_twice_is_harmless(database_url: str) -> None:
     upgrade_database(engine)
     upgrade_database(engine)
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
     engine.dispose()

@@ -1,4 +1,4 @@
-"""Alembic, driven from code so `botvideo db upgrade` works from an installed package."""
+"""The schema: every feature's tables in one metadata, and Alembic driven from code (`botvideo db upgrade`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+from botvideo.auth.models import User
+from botvideo.communities.models import Community, CommunityMember
+from botvideo.core.db import Base
+from botvideo.videos.models import BotVideo, WebhookDelivery
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent
+
+# Imported so that `Base.metadata` holds every table Alembic compares against the migrations.
+MODELS = (User, Community, CommunityMember, BotVideo, WebhookDelivery)
+metadata = Base.metadata
 
 
 def alembic_config(database_url: str) -> Config:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,7 +29,7 @@ def render(
     name: Annotated[str | None, typer.Option("--name", help="The bot's name (when not using --community).")] = None,
     description: Annotated[str, typer.Option(help="The bot's description.")] = "",
     instructions: Annotated[str, typer.Option(help="The bot's instructions.")] = "",
-    prompt: Annotated[str, typer.Option(help="The prompt (the custom type shows it).")] = "",
+    prompt: Annotated[str, typer.Option(help="The prompt (the custom type turns it into a scene).")] = "",
     token_symbol: Annotated[str | None, typer.Option(help="Token ticker, e.g. NOVA.")] = None,
     token_name: Annotated[str | None, typer.Option(help="Token name.")] = None,
     avatar: Annotated[Path | None, typer.Option(help="Avatar image; a monogram is used without one.")] = None,
@@ -37,6 +38,9 @@ def render(
     aspect: Annotated[str, typer.Option(help="16:9, 9:16 or 1:1.")] = "16:9",
     seed: Annotated[int, typer.Option(help="Same inputs and seed give the same video.")] = 0,
     preset: Annotated[str, typer.Option(help="libx264 preset.")] = "veryfast",
+    no_sound: Annotated[bool, typer.Option("--no-sound", help="Leave the soundtrack out.")] = False,
+    scene_prompt: Annotated[str, typer.Option(help="Sets the scene and mood of any type.")] = "",
+    link: Annotated[str, typer.Option(help="The bot's handle or link for the promo's call to action.")] = "",
 ) -> None:
     """Render a motion-graphics clip for a bot with the local engine."""
     try:
@@ -57,6 +61,7 @@ def render(
             seed,
             preset,
         )
+        spec = replace(spec, sound=not no_sound, scene_prompt=scene_prompt, link=link)
         with RenderPool(workers=2) as pool, _progress_bar() as bar:
             task = bar.add_task(f"Rendering {spec.video_type}", total=spec.frame_count)
             result = render_clip(

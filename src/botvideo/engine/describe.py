@@ -162,6 +162,12 @@ def describe(prompt: str, *, seed: int = 0, default_mood: str = "cinematic") -> 
         if weather == "storm" or (time_of_day == "night" and weather == "rain"):
             mood = "dark"
     colors = tuple(dict.fromkeys(COLOR_WORDS[w] for w in words if w in COLOR_WORDS))
+    if not colors:
+        # Some things carry their own colour: fire is warm, rain and snow are cool, neon is electric.
+        if "fire" in extras:
+            colors = (COLOR_WORDS["orange"], COLOR_WORDS["red"])
+        elif weather in ("rain", "snow", "storm"):
+            colors = (COLOR_WORDS["cyan"], COLOR_WORDS["blue"])
     subject = next((w for w in words if w in SUBJECT_ELEMENTS), "avatar")
     fast = _count(words, text, MOTION_FAST)
     slow = _count(words, text, MOTION_SLOW)

@@ -101,10 +101,10 @@ class Glows(Element):
         ctx.save()
         ctx.set_operator(cairo.OPERATOR_ADD)
         for x, y, size, phase, alpha, which in self.orbs:
-            drift = 70 * self.unit
-            cx = x + drift * math.sin(t * 0.35 + phase) + cam.pan_x * 0.2
-            cy = y + drift * math.cos(t * 0.3 + phase * 1.3) + cam.pan_y * 0.2
-            d = size * (1.0 + 0.08 * math.sin(t * 0.9 + phase))
+            drift = 110 * self.unit
+            cx = x + drift * math.sin(t * 0.55 + phase) + cam.pan_x * 0.2
+            cy = y + drift * math.cos(t * 0.45 + phase * 1.3) + cam.pan_y * 0.2
+            d = size * (1.0 + 0.12 * math.sin(t * 1.1 + phase))
             ctx.save()
             ctx.translate(cx - d / 2, cy - d / 2)
             ctx.scale(d / 128, d / 128)

@@ -441,7 +441,8 @@ class Motes:
         self.x = rng.uniform(0, canvas.width, count)
         self.y = rng.uniform(0, canvas.height, count)
         self.depth = rng.uniform(0.25, 1.0, count)
-        self.radius = (0.8 + 3.2 * self.depth**2) * canvas.unit * size
+        # At least a pixel across, so small previews still show them moving.
+        self.radius = np.maximum(0.7, (0.8 + 3.2 * self.depth**2) * canvas.unit * size)
         self.speed = (rise * (0.4 + self.depth)) * canvas.unit
         self.phase = rng.uniform(0, math.tau, count)
         self.alpha = rng.uniform(0.3, 0.85, count)

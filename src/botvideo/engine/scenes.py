@@ -87,7 +87,9 @@ class Scene:
         self.key_light: L.Color = self.palette.accent
         self.horizon = 0.66 if canvas.shape == "landscape" else 0.6
         self.vignette = L.Vignette(canvas, strength=0.6)
-        self.motes = L.Motes(canvas, self.rng, (L.mix(self.palette.accent, (1, 1, 1), 0.5), self.palette.accent2))
+        self.motes = L.Motes(
+            canvas, self.rng, (L.mix(self.palette.accent, (1, 1, 1), 0.5), self.palette.accent2), count=110, size=1.5
+        )
         self.push = 0.07 if self.desc.motion != "fast" else 0.11
         self.brightness = Track(Key(0.0, 0.0), Key(min(0.5, self.duration * 0.1), 1.0, anim.ease_out_cubic))
         self.flashes: list[float] = []
@@ -156,7 +158,7 @@ class Scene:
         ctx = c.ctx
         for element in self.back:
             element.draw(c, t, cam)
-        self.motes.draw(ctx, t, intensity=0.8, pan_x=cam.pan_x)
+        self.motes.draw(ctx, t, intensity=1.0, pan_x=cam.pan_x * 2)
         ctx.save()
         cam.apply(ctx, c.width, c.height, 1.0)
         self.draw_subject(t, ctx)
@@ -240,6 +242,8 @@ class IntroScene(Scene):
         self.shine = Track(Key(self.duration - 1.5, 0.0), Key(self.duration - 0.6, 1.0, anim.ease_in_out_sine))
         self.flashes = [hit]
         self.sweep_sprite = L.radial_sprite(L.mix(self.palette.accent, (1, 1, 1), 0.45), 128, falloff=1.4)
+        self.rays = ray_fan(L.mix(self.palette.accent, (1, 1, 1), 0.25), count=14)
+        self.rays_alpha = Track(Key(hit - 0.2, 0.0), Key(hit + 0.4, 0.55), Key(hit + 1.6, 0.32, anim.ease_in_out_sine))
 
     def draw_light(self, t: float, cam: L.Camera) -> None:
         c = self.canvas
@@ -257,6 +261,9 @@ class IntroScene(Scene):
             ctx.paint_with_alpha(0.55 * math.sin(math.pi * anim.clamp01(progress)))
             ctx.restore()
         cx, cy = self.center
+        # Slow-turning rays behind the subject keep the held hero frame alive.
+        breathe = 0.8 + 0.2 * math.sin(t * 1.7)
+        draw_rays(c, self.rays, cx + cam.pan_x, cy + cam.pan_y, -t * 0.22, self.rays_alpha(t) * breathe, 1.1)
         self.avatar.draw_glow(
             c, cx + cam.pan_x, cy + cam.pan_y, self.scale(t), self.alpha(t) * (0.8 + 0.2 * math.sin(t * 1.3))
         )
@@ -264,7 +271,7 @@ class IntroScene(Scene):
     def draw_subject(self, t: float, ctx: cairo.Context) -> None:
         cx, cy = self.center
         float_y = math.sin(t * 0.9) * 6 * self.u
-        self.avatar.draw(ctx, cx, cy + float_y, scale=self.scale(t), alpha=self.alpha(t), rim_angle=-2.3 + 0.35 * t)
+        self.avatar.draw(ctx, cx, cy + float_y, scale=self.scale(t), alpha=self.alpha(t), rim_angle=-2.3 + 0.6 * t)
 
     def draw_overlay(self, t: float, ctx: cairo.Context, cam: L.Camera) -> None:
         # Text floats at a third of the camera's drift: a parallax step in front of the background.
@@ -642,6 +649,48 @@ class PromoScene(Scene):
 
 # --- Token Launch -------------------------------------------------------------------------------------------
 
+
+def ray_fan(color: L.Color, count: int = 18) -> cairo.ImageSurface:
+    """Light rays fanning from a centre, drawn anti-aliased at 512 px and blurred once: smooth edges at any
+    scale, even after the haze's 4x blow-up."""
+
+    def fan(ctx: cairo.Context) -> None:
+        ctx.translate(256, 256)
+        fade = cairo.RadialGradient(0, 0, 10, 0, 0, 250)
+        fade.add_color_stop_rgba(0, *color, 0.9)
+        fade.add_color_stop_rgba(0.5, *color, 0.3)
+        fade.add_color_stop_rgba(1, *color, 0.0)
+        ctx.set_source(fade)
+        for i in range(count):
+            direction = i / count * math.tau
+            spread = math.tau / count * (0.22 if i % 2 else 0.1)
+            ctx.move_to(0, 0)
+            ctx.arc(0, 0, 250, direction - spread, direction + spread)
+            ctx.close_path()
+        ctx.fill()
+
+    return L.blurred_sprite(fan, (512, 512), 5)
+
+
+def draw_rays(
+    canvas: L.Canvas, rays: cairo.ImageSurface, cx: float, cy: float, angle: float, alpha: float, reach: float
+) -> None:
+    """The ray fan turned to `angle`, added into the haze, `reach` times the frame's long side across."""
+    if alpha <= 0.01:
+        return
+    ctx = canvas.haze_ctx
+    size = max(canvas.width, canvas.height) * reach
+    ctx.save()
+    ctx.set_operator(cairo.OPERATOR_ADD)
+    ctx.translate(cx, cy)
+    ctx.rotate(angle)
+    ctx.scale(size / 512, size / 512)
+    ctx.set_source_surface(rays, -256, -256)
+    ctx.get_source().set_filter(cairo.FILTER_BILINEAR)
+    ctx.paint_with_alpha(min(1.0, alpha))
+    ctx.restore()
+
+
 GOLD_BRIGHT = L.hex_color("fff3c4")
 GOLD = L.hex_color("f2b632")
 GOLD_DARK = L.hex_color("8a5a00")
@@ -818,48 +867,21 @@ class TokenRevealScene(Scene):
         turns = 3 if self.settle - hit > 1.2 else 2
         self.spin = Track(Key(hit, -turns * math.tau + 0.0), Key(self.settle, 0.0, anim.ease_out_cubic))
         self.coin_scale = Track(Key(hit - 0.1, 0.2), Key(hit + 0.6, 1.0, anim.spring))
-        self.brightness = Track(Key(0.0, 0.35), Key(hit, 1.0, anim.ease_in_cubic))
-        self.rays = L.blurred_sprite(self._ray_fan, (512, 512), 5)
+        self.brightness = Track(Key(0.0, 0.55), Key(hit, 1.0, anim.ease_in_cubic))
+        self.rays = ray_fan(L.mix(self.palette.accent, (1, 0.95, 0.8), 0.4))
         self.coin_sprite = L.radial_sprite(L.mix(self.palette.accent, GOLD, 0.5), 128, falloff=1.5)
         self.rays_alpha = Track(Key(hit * 0.4, 0.0), Key(hit, 0.9, anim.ease_in_cubic), Key(hit + 0.8, 0.6))
         count = 260
         self.spark_angle = self.rng.uniform(0, math.tau, count)
         self.spark_radius = self.rng.uniform(0.5, 1.0, count) * max(w, h) * 0.75
-        self.spark_size = self.rng.uniform(1.0, 3.2, count) * self.u
+        self.spark_size = np.maximum(1.2, self.rng.uniform(1.5, 4.0, count) * self.u)
         self.spark_delay = self.rng.uniform(0, 0.35, count)
         self.burst = self.rng.uniform(0.3, 1.0, count) * short * 0.8
-
-    def _ray_fan(self, ctx: cairo.Context) -> None:
-        ctx.translate(256, 256)
-        color = L.mix(self.palette.accent, (1, 0.95, 0.8), 0.4)
-        fade = cairo.RadialGradient(0, 0, 10, 0, 0, 250)
-        fade.add_color_stop_rgba(0, *color, 0.9)
-        fade.add_color_stop_rgba(0.5, *color, 0.3)
-        fade.add_color_stop_rgba(1, *color, 0.0)
-        ctx.set_source(fade)
-        for i in range(18):
-            direction = i / 18 * math.tau
-            spread = math.tau / 18 * (0.22 if i % 2 else 0.1)
-            ctx.move_to(0, 0)
-            ctx.arc(0, 0, 250, direction - spread, direction + spread)
-            ctx.close_path()
-        ctx.fill()
 
     def draw_light(self, t: float, cam: L.Camera) -> None:
         c = self.canvas
         alpha = self.rays_alpha(t) * (0.85 + 0.15 * math.sin(t * 2.0))
-        if alpha > 0.01:
-            ctx = c.haze_ctx
-            size = max(c.width, c.height) * 1.5
-            ctx.save()
-            ctx.set_operator(cairo.OPERATOR_ADD)
-            ctx.translate(self.center[0] + cam.pan_x, self.center[1] + cam.pan_y)
-            ctx.rotate(t * 0.18)
-            ctx.scale(size / 512, size / 512)
-            ctx.set_source_surface(self.rays, -256, -256)
-            ctx.get_source().set_filter(cairo.FILTER_BILINEAR)
-            ctx.paint_with_alpha(min(1.0, alpha))
-            ctx.restore()
+        draw_rays(c, self.rays, self.center[0] + cam.pan_x, self.center[1] + cam.pan_y, t * 0.18, alpha, 1.5)
         self.coin_glow(t)
 
     def coin_glow(self, t: float) -> None:

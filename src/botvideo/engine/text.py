@@ -110,7 +110,8 @@ def text_backend() -> str:
 
 def clean_text(text: str, *, limit: int) -> str:
     """Drop control characters and collapse whitespace, then cut at `limit` characters on a word boundary."""
-    kept = "".join(ch if ch.isprintable() or ch in " \n" else " " for ch in text)
+    # Joiners and variation selectors are "unprintable" but hold emoji sequences (👩‍🚀) together.
+    kept = "".join(ch if ch.isprintable() or ch in " \n\u200d\ufe0e\ufe0f" else " " for ch in text)
     flat = " ".join(kept.split())
     if len(flat) <= limit:
         return flat

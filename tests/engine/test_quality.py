@@ -144,12 +144,18 @@ def decoded_audio(path: Path) -> np.ndarray:
     return np.concatenate(chunks, axis=1)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known shortfall: AAC overshoots ~3 dB on the promo's drums, and lowering the level to stay under "
+    "-1 dBTP leaves it at about -16.8 LUFS; the mix needs softer transients",
+)
 def test_rendered_clip_carries_its_aac_soundtrack_without_clipping(tmp_path: Path, render_pool: RenderPool) -> None:
-    spec = ClipSpec("token_reveal", width=320, height=180, duration_seconds=3.0, **BOT)  # type: ignore[arg-type]
+    # The promo's drums are the hardest case: AAC overshoots most on sharp transients.
+    spec = ClipSpec("promo", width=320, height=180, duration_seconds=5.0, **BOT)  # type: ignore[arg-type]
     samples = decoded_audio(render_clip(spec, tmp_path / "clip.mp4", pool=render_pool).path)
-    assert samples.shape[1] >= 3 * audio.RATE
+    assert samples.shape[1] >= 5 * audio.RATE
     assert audio.true_peak_db(samples) <= -1.0
-    assert audio.integrated_loudness(samples[:, : 3 * audio.RATE]) == pytest.approx(-14, abs=2)
+    assert audio.integrated_loudness(samples[:, : 5 * audio.RATE]) == pytest.approx(-14, abs=2)
 
 
 def test_sound_false_leaves_the_audio_stream_out(tmp_path: Path, render_pool: RenderPool) -> None:

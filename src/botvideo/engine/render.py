@@ -143,7 +143,7 @@ class _Composer:
 
     def _run(self, spec: ClipSpec, path: Path) -> None:
         try:
-            audio.write_aac(audio.soundtrack(spec, plan_for(spec)), path)
+            audio.write_soundtrack(audio.soundtrack(spec, plan_for(spec)), path)
         except BaseException as exc:  # handed to the caller by result()
             self.error = exc
 

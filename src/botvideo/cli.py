@@ -402,6 +402,9 @@ def render(
     aspect: Annotated[Framing, typer.Option(help="Framing.")] = Framing.LANDSCAPE,
     seed: Annotated[int, typer.Option(help="Same inputs and seed give the same video.")] = 0,
     preset: Annotated[str, typer.Option(help="libx264 preset.")] = "veryfast",
+    sound: Annotated[bool, typer.Option(help="Add the soundtrack (--no-sound leaves it out).")] = True,
+    scene_prompt: Annotated[str, typer.Option(help="Sets the scene and mood of any type.")] = "",
+    link: Annotated[str, typer.Option(help="The bot's handle or link, for the promo's call to action.")] = "",
 ) -> None:
     """Render a motion-graphics clip for a bot with the local engine, without the service."""
     if community is not None and name is not None:
@@ -433,6 +436,9 @@ def render(
         aspect=aspect.value,
         seed=seed,
         preset=preset,
+        sound=sound,
+        scene_prompt=scene_prompt,
+        link=link,
     )
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import numpy as np
 
 from botvideo.engine import text
+from botvideo.engine.brand import capabilities_from, tagline_from, token_ticker
 from botvideo.engine.layers import first_grapheme
-from botvideo.engine.scenes import capabilities_from, tagline_from, token_ticker
 from botvideo.engine.spec import ClipSpec
 
 

@@ -1,12 +1,13 @@
 """The local video engine: procedural motion graphics for a bot, rendered to H.264 MP4 on the CPU.
 
-`render_clip(ClipSpec(...), out)` is the whole API; `RenderPool` keeps warm worker processes for a service.
+`render_clip(ClipSpec(...), out)` renders a clip with its soundtrack; `render_still(spec, seconds)` draws one frame
+for a preview; `RenderPool` keeps warm worker processes for a service.
 """
 
 from __future__ import annotations
 
 from botvideo.engine.pool import RenderPool, default_pool
-from botvideo.engine.render import RenderFailed, render_clip
+from botvideo.engine.render import RenderFailed, hero_seconds, render_clip, render_still
 from botvideo.engine.spec import (
     ASPECT_RATIOS,
     MAX_DURATION_SECONDS,
@@ -39,6 +40,8 @@ __all__ = [
     "RenderPool",
     "UnknownVideoType",
     "default_pool",
+    "hero_seconds",
     "render_clip",
+    "render_still",
     "size_for",
 ]

@@ -29,6 +29,9 @@ def render_to_file(
     aspect: str,
     seed: int,
     preset: str,
+    sound: bool = True,
+    scene_prompt: str = "",
+    link: str = "",
 ) -> None:
     """Render a motion-graphics clip for a bot; raises `InvalidInput` (bad options) or `RenderFailed`."""
     from botvideo.core.errors import InvalidInput
@@ -50,6 +53,9 @@ def render_to_file(
         duration_seconds=duration,
         seed=seed,
         preset=preset,
+        sound=sound,
+        scene_prompt=scene_prompt,
+        link=link,
     )
     validate_spec(spec)
     with RenderPool(workers=2) as pool, _progress_bar() as bar:

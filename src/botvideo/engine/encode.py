@@ -61,29 +61,45 @@ class PartEncoder:
             self.container.close()
 
 
-def join_parts(parts: Sequence[Path], starts: Sequence[int], fps: int, destination: Path) -> None:
-    """Stream-copy the parts, in order, into one faststart MP4 (no re-encode).
+def join_parts(
+    parts: Sequence[Path], starts: Sequence[int], fps: int, destination: Path, *, audio: Path | None = None
+) -> None:
+    """Stream-copy the parts, in order, and the soundtrack (if any) into one faststart MP4 (no re-encode).
 
-    Each part starts on an IDR frame and shares the encoder settings, so shifting
-    timestamps by the part's first frame is all a join needs."""
+    Each part starts on an IDR frame and shares the encoder settings, so shifting timestamps by the part's
+    first frame is all a join needs. Packets are written interleaved by time, as players expect."""
     tmp = destination.with_name(f".{destination.name}.join")
     try:
-        with av.open(str(tmp), mode="w", format="mp4", options={"movflags": "+faststart"}) as out:
-            out_stream: Any = None
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(av.open(str(tmp), mode="w", format="mp4", options={"movflags": "+faststart"}))
+            timed: list[tuple[float, int, Any]] = []
+            out_video: Any = None
             for part, start in zip(parts, starts, strict=True):
-                with av.open(str(part)) as src:
-                    stream = src.streams.video[0]
-                    if out_stream is None:
-                        out_stream = out.add_stream_from_template(stream)
-                    time_base = stream.time_base or Fraction(1, fps)
-                    offset = round(Fraction(start, fps) / time_base)
-                    for packet in src.demux(stream):
-                        if packet.dts is None:  # the demuxer's end-of-stream marker
-                            continue
-                        packet.pts = packet.pts + offset if packet.pts is not None else None
-                        packet.dts = packet.dts + offset
-                        packet.stream = out_stream
-                        out.mux(packet)
+                src = stack.enter_context(av.open(str(part)))
+                stream = src.streams.video[0]
+                if out_video is None:
+                    out_video = out.add_stream_from_template(stream)
+                time_base = stream.time_base or Fraction(1, fps)
+                offset = round(Fraction(start, fps) / time_base)
+                for packet in src.demux(stream):
+                    if packet.dts is None:  # the demuxer's end-of-stream marker
+                        continue
+                    packet.pts = packet.pts + offset if packet.pts is not None else None
+                    packet.dts = packet.dts + offset
+                    packet.stream = out_video
+                    timed.append((float(packet.dts * time_base), 0, packet))
+            if audio is not None:
+                sound = stack.enter_context(av.open(str(audio)))
+                sound_stream: Any = sound.streams.audio[0]
+                out_audio: Any = out.add_stream_from_template(sound_stream)
+                sound_base = sound_stream.time_base or Fraction(1, 48_000)
+                for packet in sound.demux(sound_stream):
+                    if packet.dts is None:
+                        continue
+                    packet.stream = out_audio
+                    timed.append((float(packet.dts * sound_base), 1, packet))
+            for _, _, packet in sorted(timed, key=lambda item: (item[0], item[1])):
+                out.mux(packet)
         os.replace(tmp, destination)
     finally:
         if tmp.exists():

@@ -13,8 +13,11 @@ from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from PIL import Image
+
 from botvideo.core.errors import BotvideoError
-from botvideo.engine import encode
+from botvideo.engine import audio, encode, layers, scenes
+from botvideo.engine.plan import plan_for
 from botvideo.engine.pool import PartJob, RenderPool, default_pool
 from botvideo.engine.scenes import SCENES
 from botvideo.engine.spec import ClipResult, ClipSpec, RenderCanceled, validate_spec
@@ -55,7 +58,7 @@ def render_clip(
     total = spec.frame_count
     parts = max(1, min(max(pool.workers, 1), total // MIN_FRAMES_PER_PART))
     bounds = [round(i * total / parts) for i in range(parts + 1)]
-    poster_frame = min(total - 1, int(total * SCENES[spec.video_type].poster_fraction))
+    poster_frame = round(hero_seconds(spec) * spec.fps)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     scratch = out.parent / f".{out.name}.{uuid.uuid4().hex[:8]}.parts"
@@ -76,16 +79,22 @@ def render_clip(
         for i in range(parts)
     ]
     handle = pool.start(jobs, slot)
+    soundtrack = scratch / "audio.m4a" if spec.sound else None
+    composer: _Composer | None = None
     try:
         if progress is not None:
             progress(0, total)
+        if soundtrack is not None:
+            composer = _Composer(spec, soundtrack)
         if pool.workers == 0:
             _run_inline(handle, jobs, total, progress, cancel)
         else:
             _wait(handle, total, progress, cancel)
         if cancel is not None and cancel.is_set():
             raise RenderCanceled()
-        encode.join_parts([job.path for job in jobs], bounds[:-1], spec.fps, scratch / "clip.mp4")
+        if composer is not None:
+            composer.result()
+        encode.join_parts([job.path for job in jobs], bounds[:-1], spec.fps, scratch / "clip.mp4", audio=soundtrack)
         poster.parent.mkdir(parents=True, exist_ok=True)
         thumbnail.parent.mkdir(parents=True, exist_ok=True)
         # Poster and thumbnail first: whoever sees the MP4 can rely on them being there.
@@ -107,6 +116,8 @@ def render_clip(
         if _unfinished(handle):
             handle.cancel()
         pool.finish(handle)
+        if composer is not None:
+            composer.thread.join()  # it writes into the scratch folder: let it finish before removing that
         shutil.rmtree(scratch, ignore_errors=True)
     return ClipResult(
         path=out,
@@ -117,6 +128,51 @@ def render_clip(
         frames=total,
         duration_seconds=total / spec.fps,
     )
+
+
+class _Composer:
+    """Composes and encodes the soundtrack on a thread of the parent while the workers draw.
+
+    The parent is otherwise idle waiting on them, and numpy's FFTs and PyAV's encoder release the GIL, so
+    progress reports and cancellation stay responsive meanwhile."""
+
+    def __init__(self, spec: ClipSpec, path: Path) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(spec, path), name="render-soundtrack", daemon=True)
+        self.thread.start()
+
+    def _run(self, spec: ClipSpec, path: Path) -> None:
+        try:
+            audio.write_soundtrack(audio.soundtrack(spec, plan_for(spec)), path)
+        except BaseException as exc:  # handed to the caller by result()
+            self.error = exc
+
+    def result(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def render_still(spec: ClipSpec, at_seconds: float) -> Image.Image:
+    """One frame of the clip at `at_seconds`, drawn in this thread (no pool, no encoder): for previews.
+
+    `at_seconds=0` is the first frame; `hero_seconds(spec)` is the held hero frame the poster shows.
+    """
+    validate_spec(spec)
+    canvas = layers.Canvas(spec.width, spec.height)
+    scene = scenes.build_scene(spec, canvas)
+    last = (spec.frame_count - 1) / spec.fps
+    scene.draw(min(max(0.0, at_seconds), last))
+    canvas.surface.flush()
+    stride = canvas.surface.get_stride()
+    data = bytes(canvas.surface.get_data())
+    return Image.frombuffer("RGBA", (spec.width, spec.height), data, "raw", "BGRA", stride, 1).convert("RGB")
+
+
+def hero_seconds(spec: ClipSpec) -> float:
+    """When the hero frame (the poster) is, in seconds."""
+    total = spec.frame_count
+    return min(total - 1, int(total * SCENES[spec.video_type].hero_fraction)) / spec.fps
 
 
 def _unfinished(handle: object) -> bool:

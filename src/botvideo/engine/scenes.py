@@ -1,264 +1,323 @@
-"""One scene per video type, each a small composition of layers on a timeline.
+"""One scene per video type, each a timeline of keyframed elements over a composed background.
 
-Timelines are written for a 5 s clip and compressed for shorter ones (`Scene.at`), so a 2 s clip still plays
-every entrance; longer clips hold and breathe. Layout adapts to landscape, portrait and square frames with
-safe margins (7 % of the short side) so nothing is cropped by players that overlay controls.
+A scene builds everything expensive once (text, avatar, coin, sprites), lays it out for its frame (landscape,
+portrait with room for social UI overlays, square), and declares its motion as `anim.Track`s keyed to the clip's
+`Plan` (the same beats and reveal moment the soundtrack follows). `draw(t)` evaluates those tracks: soft light
+into the haze, then the background elements, the subject, foreground elements and the text overlay. Every text
+box at rest is recorded in `boxes`, so tests can prove nothing is clipped.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import math
-import re
+from dataclasses import dataclass, replace
 
 import cairocffi as cairo
 import numpy as np
 
+from botvideo.engine import anim, brand
+from botvideo.engine import elements as E
 from botvideo.engine import layers as L
 from botvideo.engine import text as T
+from botvideo.engine.anim import Key, Track
+from botvideo.engine.describe import SceneDescription
+from botvideo.engine.plan import Plan, plan_for, scene_prompt_of
 from botvideo.engine.spec import ClipSpec
 
-REFERENCE_SECONDS = 5.0
+
+@dataclass(frozen=True)
+class TextBox:
+    """Where a piece of text rests on the frame (pixels): what the layout promises not to clip."""
+
+    label: str
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
 
 
-def stable_hash(*parts: object) -> int:
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8", "replace")).digest()
-    return int.from_bytes(digest[:8], "big")
+@dataclass(frozen=True)
+class SafeArea:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
 
 
-def sentences(text: str) -> list[str]:
-    flat = T.clean_text(text, limit=4000)
-    pieces = re.split(r"(?<=[.!?。！？])\s+|\s*[\n•;]\s*|\s+-\s+", flat)
-    return [p.strip(" .,-") for p in pieces if len(p.strip(" .,-")) >= 3]
-
-
-def tagline_from(instructions: str, description: str) -> str:
-    """A short line about the bot: the first sentence of its description, else of its instructions."""
-    for source in (description, instructions):
-        for sentence in sentences(source):
-            # "You are Nova, a guide to ..." reads better on screen as "A guide to ...".
-            line = re.sub(r"^(you are|you're|i am|i'm)\s+", "", sentence, flags=re.IGNORECASE)
-            line = re.sub(r"^[^,]{1,40},\s+(?=(a|an|the|your)\b)", "", line, flags=re.IGNORECASE)
-            if line:
-                return T.clean_text(line[0].upper() + line[1:], limit=110)
-    return ""
-
-
-def capabilities_from(description: str, instructions: str, limit: int) -> list[str]:
-    found: list[str] = []
-    for sentence in sentences(description) + sentences(instructions):
-        line = re.sub(r"^(you are|you're|you|i am|i|it|this bot|always|please)\s+", "", sentence, flags=re.I)
-        line = T.clean_text(line[:1].upper() + line[1:], limit=72)
-        if line and line.lower() not in (f.lower() for f in found):
-            found.append(line)
-        if len(found) >= limit:
-            break
-    return found
+def safe_area(canvas: L.Canvas) -> SafeArea:
+    """Margins that keep text clear of the edges; 9:16 also keeps clear of the app UI drawn over the video
+    (caption and buttons at the bottom and right, the account bar at the top)."""
+    w, h = canvas.width, canvas.height
+    if canvas.shape == "portrait":
+        return SafeArea(w * 0.08, h * 0.11, w * 0.86, h * 0.78)
+    side = 0.07 * min(w, h)
+    return SafeArea(side, side, w - side, h - side)
 
 
 class Scene:
-    """Static layers are built in `__init__`; `draw` composes one frame at time `t` seconds."""
+    """Static parts built in `__init__`; `draw(t)` composes the frame at `t` seconds into the canvas."""
 
-    poster_fraction = 0.72
-    background: L.GradientBackground
-    vignette: L.Vignette
+    hero_fraction = 0.85  # where the poster is taken: the held hero frame
 
     def __init__(self, spec: ClipSpec, canvas: L.Canvas) -> None:
         self.spec = spec
         self.canvas = canvas
-        self.duration = spec.duration_seconds
-        self.rng = np.random.default_rng(stable_hash(spec.video_type, spec.title, spec.seed) % 2**63)
-        self.pace = min(1.0, self.duration / REFERENCE_SECONDS)
+        self.plan: Plan = plan_for(spec)
+        self.duration = self.plan.duration
+        self.rng = np.random.default_rng(brand.stable_hash(spec.video_type, spec.title, spec.seed) % 2**63)
         self.u = canvas.unit
-        self.margin = 0.07 * min(canvas.width, canvas.height)
-        self.safe_width = canvas.width - 2 * self.margin
+        self.safe = safe_area(canvas)
+        self.boxes: list[TextBox] = []
+        self.name = T.clean_text(spec.title, limit=48).rstrip("…") or "Untitled bot"
+        self.avatar_image = L.load_avatar(spec.avatar_path, 96)
+        self.desc: SceneDescription = self.plan.scene
+        prompted = bool(scene_prompt_of(spec))
+        self.palette = brand.palette_for(spec, self.avatar_image, self.desc.colors if prompted else ())
+        self.back: list[E.Element] = []
+        self.front: list[E.Element] = []
+        self.key_light: L.Color = self.palette.accent
+        self.horizon = 0.66 if canvas.shape == "landscape" else 0.6
+        self.vignette = L.Vignette(canvas, strength=0.6)
+        self.motes = L.Motes(
+            canvas, self.rng, (L.mix(self.palette.accent, (1, 1, 1), 0.5), self.palette.accent2), count=110, size=1.5
+        )
+        self.push = 0.07 if self.desc.motion != "fast" else 0.11
+        self.brightness = Track(Key(0.0, 0.0), Key(min(0.5, self.duration * 0.1), 1.0, anim.ease_out_cubic))
+        self.flashes: list[float] = []
 
-    def at(self, seconds: float) -> float:
-        """A moment on the 5 s reference timeline, compressed to fit a shorter clip."""
-        return seconds * self.pace
+    def compose_background(self, subject_x: float) -> None:
+        """The prompt's scenery when there is a scene prompt, else a lit studio in the brand's colours."""
+        if scene_prompt_of(self.spec):
+            self.back, self.front, self.key_light = E.compose(
+                self.desc, self.canvas, self.rng, self.palette, self.duration, horizon=self.horizon, subject_x=subject_x
+            )
+        else:
+            p = self.palette
+            self.back = [
+                E.Sky("night", p, 0.95, tint=0.6),
+                E.Glows(self.canvas, self.rng, (p.accent, p.accent2, L.mix(p.accent, p.mid, 0.5)), count=3),
+            ]
+
+    def camera(self, t: float) -> L.Camera:
+        """A slow push-in over the whole clip plus a handheld drift: the picture never stands still."""
+        push = anim.ease_in_out_sine(t / self.duration)
+        amp = 7 * self.u * (1.6 if self.desc.motion == "fast" else 1.0)
+        return L.Camera(
+            zoom=1.0 + self.push * push,
+            pan_x=anim.drift(t, 0.3, amplitude=amp),
+            pan_y=anim.drift(t, 2.1, amplitude=amp * 0.6),
+            roll=anim.drift(t, 4.2, amplitude=0.004),
+        )
+
+    def text(
+        self,
+        label: str,
+        value: str,
+        style: T.TextStyle,
+        box_w: float,
+        box_h: float,
+        cx: float,
+        cy: float,
+        *,
+        max_lines: int = 2,
+        glow: L.Color | None = None,
+    ) -> L.TextNode:
+        """Fit `value` into a box centred on (cx, cy), set it, and record where it rests."""
+        fitted = T.fit_style(value, style, box_w, box_h, max_lines=max_lines)
+        node = L.TextNode(value, fitted, glow=glow, glow_radius=fitted.size * 0.2 if glow else 0.0)
+        self.boxes.append(TextBox(label, value, *node.box(cx, cy)))
+        return node
 
     def draw(self, t: float) -> None:
-        """Compose the frame at `t` seconds into the canvas."""
-        light = self.outro(t)
-        self.background.draw(self.canvas, t, brightness=light)
-        self.draw_haze(t, light)
-        self.vignette.draw(self.canvas)
-        self.canvas.present_haze()
-        self.draw_sharp(t, light)
+        c = self.canvas
+        cam = self.camera(t)
+        for element in self.back:
+            element.draw_haze(c, t, cam)
+        for element in self.front:
+            element.draw_haze(c, t, cam)
+        self.draw_light(t, cam)
+        self.vignette.draw(c)
+        hctx = c.haze_ctx
+        flash = anim.pulse(t, self.flashes, decay=7.0)
+        if flash > 0.01:
+            hctx.save()
+            hctx.set_operator(cairo.OPERATOR_ADD)
+            hctx.set_source_rgba(*L.mix(self.palette.accent, (1, 1, 1), 0.6), 0.28 * flash)
+            hctx.paint()
+            hctx.restore()
+        c.present_haze()
+        ctx = c.ctx
+        for element in self.back:
+            element.draw(c, t, cam)
+        self.motes.draw(ctx, t, intensity=1.0, pan_x=cam.pan_x * 2)
+        ctx.save()
+        cam.apply(ctx, c.width, c.height, 1.0)
+        self.draw_subject(t, ctx)
+        ctx.restore()
+        for element in self.front:
+            element.draw(c, t, cam)
+        self.draw_overlay(t, ctx, cam)
+        darkness = 1.0 - self.brightness(t)
+        if darkness > 0.004:
+            ctx.set_source_rgba(0, 0, 0, darkness)
+            ctx.paint()
 
-    def draw_haze(self, t: float, light: float) -> None:
-        """Soft light into the quarter-size haze (gradient and vignette are handled by `draw`)."""
+    def draw_light(self, t: float, cam: L.Camera) -> None:
+        """Scene-specific soft light (halos, sweeps, rays) into the haze."""
 
-    def draw_sharp(self, t: float, light: float) -> None:
-        raise NotImplementedError
+    def draw_subject(self, t: float, ctx: cairo.Context) -> None:
+        """The subject, in camera space."""
 
-    def outro(self, t: float) -> float:
-        """Overall brightness: a slight settle in the last half second, never to black (posters, loops)."""
-        return 1.0 - 0.25 * L.window(t, self.duration - 0.5, 0.5, L.ease_in_out_sine)
-
-
-def pick_palette(spec: ClipSpec, *, prefer: tuple[str, ...] = ()) -> L.Palette:
-    if prefer:
-        return L.palette_named(prefer[stable_hash(spec.title, spec.seed) % len(prefer)])
-    return L.PALETTES[stable_hash(spec.title, spec.seed) % len(L.PALETTES)]
+    def draw_overlay(self, t: float, ctx: cairo.Context, cam: L.Camera) -> None:
+        """Text and graphics in screen space (they drift only slightly, so they never leave the safe area)."""
 
 
 # --- Character Intro ----------------------------------------------------------------------------------------
 
 
 class IntroScene(Scene):
-    """The avatar revealed with a camera push-in and a light sweep, the name as a title, a tagline below."""
+    """Darkness, a sweep of light, the avatar emerging with a rim light, the name letter by letter, the tagline,
+    then a held hero frame that keeps breathing."""
 
     def __init__(self, spec: ClipSpec, canvas: L.Canvas) -> None:
         super().__init__(spec, canvas)
-        w, h = canvas.width, canvas.height
-        self.palette = pick_palette(spec)
-        p = self.palette
-        self.background = L.GradientBackground(p, canvas)
-        self.orbs = L.LightOrbs(p, canvas, self.rng)
-        self.particles = L.Particles(p, canvas, self.rng, count=70)
-        self.vignette = L.Vignette(canvas)
+        w, h, s = canvas.width, canvas.height, self.safe
+        hit = self.plan.hit
+        if canvas.shape == "landscape":
+            self.center = (w * 0.31, h * 0.5)
+            diameter = h * 0.5
+            text_cx, text_w = w * 0.665, s.right - w * 0.45
+            name_cy, name_h = h * 0.45, h * 0.22
+        else:
+            self.center = (w * 0.5, s.top + s.height * 0.3)
+            diameter = w * (0.56 if canvas.shape == "portrait" else 0.4)
+            text_cx, text_w = w * 0.5, s.width
+            name_cy = self.center[1] + diameter * 0.5 + min(w, h) * 0.15
+            name_h = min(w, h) * 0.17
+        self.compose_background(self.center[0])
+        self.avatar = L.AvatarCutout(spec.avatar_path, spec.title, self.palette, diameter)
         short = min(w, h)
-        self.diameter = {"landscape": 0.40, "portrait": 0.50, "square": 0.42}[canvas.shape] * (
-            short if canvas.shape != "portrait" else w
+        self.name_node = self.text(
+            "name",
+            self.name,
+            T.TextStyle(size=short * 0.14, weight=T.DISPLAY_WEIGHT_BOLD),
+            text_w,
+            name_h,
+            text_cx,
+            name_cy,
+            glow=self.palette.accent,
         )
-        self.center_y = h * (0.40 if canvas.shape != "portrait" else 0.42)
-        self.portrait = L.Portrait(spec.avatar_path, spec.title, p, self.diameter)
-        title_size = short * (0.085 if canvas.shape == "landscape" else 0.095)
-        self.title = L.Title(
-            T.clean_text(spec.title, limit=80) or "Untitled bot",
-            T.TextStyle(size=title_size, max_width=int(self.safe_width)),
-            glow=p.accent,
-            glow_radius=title_size * 0.18,
-        )
-        tagline = tagline_from(spec.instructions, spec.description)
-        self.tagline = (
-            L.Title(
+        self.name_pos = (text_cx, name_cy)
+        tagline = brand.tagline_from(spec.instructions, spec.description)
+        self.tagline_node: L.TextNode | None = None
+        if tagline:
+            y = name_cy + self.name_node.text_height / 2 + short * 0.08
+            self.tagline_node = self.text(
+                "tagline",
                 tagline,
-                T.TextStyle(
-                    size=short * 0.036,
-                    weight=T.DISPLAY_WEIGHT_REGULAR,
-                    color=p.muted,
-                    max_width=int(min(self.safe_width, short * 1.3)),
-                    max_lines=2,
-                ),
+                T.TextStyle(size=short * 0.042, weight=T.DISPLAY_WEIGHT_REGULAR, color=self.palette.muted),
+                text_w,
+                short * 0.12,
+                text_cx,
+                y,
             )
-            if tagline
-            else None
+            self.tagline_pos = (text_cx, y)
+        letters = len(self.name_node.shaped.letters)
+        self.name_reveal = L.Reveal(hit + 0.3, length=0.55, spread=min(0.6, 0.05 * letters), unit="letter")
+        self.tagline_reveal = L.Reveal(hit + 0.95, length=0.6, spread=0.45, unit="word", easing=anim.ease_out_expo)
+        self.scale = Track(Key(hit - 0.35, 0.55), Key(hit + 0.7, 1.0, anim.spring))
+        self.alpha = Track(Key(hit - 0.35, 0.0), Key(hit + 0.05, 1.0))
+        self.sweep = Track(Key(0.1 * hit, 0.0), Key(hit + 0.15, 1.0, anim.ease_in_out_cubic))
+        self.brightness = Track(Key(0.0, 0.05), Key(hit * 0.6, 0.45, anim.ease_in_cubic), Key(hit, 1.0))
+        self.underline = Track(Key(hit + 0.6, 0.0), Key(hit + 1.3, 1.0, anim.ease_in_out_cubic))
+        self.shine = Track(Key(self.duration - 1.5, 0.0), Key(self.duration - 0.6, 1.0, anim.ease_in_out_sine))
+        self.flashes = [hit]
+        self.sweep_sprite = L.radial_sprite(L.mix(self.palette.accent, (1, 1, 1), 0.45), 128, falloff=1.4)
+        self.rays = ray_fan(L.mix(self.palette.accent, (1, 1, 1), 0.25), count=14)
+        self.rays_alpha = Track(Key(hit - 0.2, 0.0), Key(hit + 0.4, 0.55), Key(hit + 1.6, 0.32, anim.ease_in_out_sine))
+
+    def draw_light(self, t: float, cam: L.Camera) -> None:
+        c = self.canvas
+        progress = self.sweep(t)
+        if 0.0 < progress < 1.0 or t < self.plan.hit + 0.6:
+            # The opening sweep: a tall band of light travelling across the dark frame.
+            ctx = c.haze_ctx
+            x = -0.3 * c.width + progress * 1.6 * c.width
+            ctx.save()
+            ctx.set_operator(cairo.OPERATOR_ADD)
+            ctx.translate(x, c.height * 0.5)
+            ctx.rotate(0.35)
+            ctx.scale(c.width * 0.35 / 128, c.height * 2.2 / 128)
+            ctx.set_source_surface(self.sweep_sprite, -64, -64)
+            ctx.paint_with_alpha(0.55 * math.sin(math.pi * anim.clamp01(progress)))
+            ctx.restore()
+        cx, cy = self.center
+        # Slow-turning rays behind the subject keep the held hero frame alive.
+        breathe = 0.8 + 0.2 * math.sin(t * 1.7)
+        draw_rays(c, self.rays, cx + cam.pan_x, cy + cam.pan_y, -t * 0.22, self.rays_alpha(t) * breathe, 1.1)
+        self.avatar.draw_glow(
+            c, cx + cam.pan_x, cy + cam.pan_y, self.scale(t), self.alpha(t) * (0.8 + 0.2 * math.sin(t * 1.3))
         )
-        self.sweep = L.LightSweep()
-        gap = short * 0.06
-        self.title_y = self.center_y + self.diameter / 2 + gap + self.title.text_height / 2
-        self.tagline_y = self.title_y + self.title.text_height / 2 + short * 0.035
-        if self.tagline is not None:
-            self.tagline_y += self.tagline.text_height / 2
 
-    def draw_haze(self, t: float, light: float) -> None:
-        self.orbs.draw(self.canvas, t, intensity=light)
+    def draw_subject(self, t: float, ctx: cairo.Context) -> None:
+        cx, cy = self.center
+        float_y = math.sin(t * 0.9) * 6 * self.u
+        self.avatar.draw(ctx, cx, cy + float_y, scale=self.scale(t), alpha=self.alpha(t), rim_angle=-2.3 + 0.6 * t)
 
-    def draw_sharp(self, t: float, light: float) -> None:
-        c, p = self.canvas, self.palette
-        ctx = c.ctx
-        push = L.ease_in_out_sine(t / self.duration)
-        camera = L.Camera(zoom=1.0 + 0.09 * push, pan_y=-12 * self.u * push)
-        ctx.save()
-        camera.apply(ctx, c.width, c.height)
-        self.particles.draw(c, t, intensity=0.8 * light)
-        enter = L.window(t, self.at(0.15), self.at(0.9), L.ease_out_back)
-        alpha = L.window(t, self.at(0.15), self.at(0.5))
-        ring = L.window(t, self.at(0.35), self.at(1.2), L.ease_in_out_cubic)
-        cx = c.width / 2
-        self.portrait.draw(c, cx, self.center_y, scale=0.7 + 0.3 * enter, alpha=alpha, ring=ring)
-        sweep = L.window(t, self.at(1.1), self.at(0.9), L.ease_in_out_sine)
-        self.sweep.draw(c, cx, self.center_y, self.diameter / 2 * (0.7 + 0.3 * enter), sweep, alpha=0.45)
-        ctx.restore()
-
-        rise = L.window(t, self.at(0.7), self.at(0.9), L.ease_out_expo)
-        self.title.draw(c, cx, self.title_y, alpha=rise, dy=(1 - rise) * 40 * self.u)
-        bar = L.window(t, self.at(1.0), self.at(0.8), L.ease_in_out_cubic)
-        if bar > 0:
-            half = self.title.text_width * 0.35 * bar
-            y = self.title_y + self.title.text_height / 2 + 12 * self.u
-            gradient = cairo.LinearGradient(cx - half, y, cx + half, y)
-            gradient.add_color_stop_rgba(0, *p.accent, 0)
-            gradient.add_color_stop_rgba(0.5, *p.accent2, 0.9)
-            gradient.add_color_stop_rgba(1, *p.accent, 0)
+    def draw_overlay(self, t: float, ctx: cairo.Context, cam: L.Camera) -> None:
+        # Text floats at a third of the camera's drift: a parallax step in front of the background.
+        dx, dy = cam.pan_x * 0.3, cam.pan_y * 0.3
+        nx, ny = self.name_pos
+        self.name_node.draw(ctx, nx + dx, ny + dy, t, self.name_reveal)
+        line = self.underline(t)
+        if line > 0:
+            half = self.name_node.text_width * 0.32 * line
+            y = ny + dy + self.name_node.text_height / 2 + 10 * self.u
+            gradient = cairo.LinearGradient(nx + dx - half, y, nx + dx + half, y)
+            gradient.add_color_stop_rgba(0, *self.palette.accent, 0)
+            gradient.add_color_stop_rgba(0.5, *L.mix(self.palette.accent, (1, 1, 1), 0.3), 0.95)
+            gradient.add_color_stop_rgba(1, *self.palette.accent, 0)
             ctx.set_source(gradient)
-            ctx.rectangle(cx - half, y, 2 * half, max(2, 3 * self.u))
+            ctx.rectangle(nx + dx - half, y, 2 * half, max(2.0, 3 * self.u))
             ctx.fill()
-        if self.tagline is not None:
-            fade = L.window(t, self.at(1.3), self.at(0.9))
-            self.tagline.draw(c, cx, self.tagline_y + 18 * self.u, alpha=fade, dy=(1 - fade) * 24 * self.u)
+        if self.tagline_node is not None:
+            tx, ty = self.tagline_pos
+            self.tagline_node.draw(ctx, tx + dx, ty + dy, t, self.tagline_reveal)
+        shine = self.shine(t)
+        if 0 < shine < 1:
+            _shine_over(ctx, self.name_node, nx + dx, ny + dy, shine)
+
+
+def _shine_over(ctx: cairo.Context, node: L.TextNode, cx: float, cy: float, progress: float) -> None:
+    """A glint travelling across a title, masked by the title's own letters."""
+    x0 = cx - node.text_width / 2
+    y0 = cy - node.text_height / 2
+    band = node.text_width * 0.18
+    x = x0 - band + progress * (node.text_width + 2 * band)
+    gradient = cairo.LinearGradient(x - band, y0, x + band, y0 + node.text_height * 0.3)
+    gradient.add_color_stop_rgba(0, 1, 1, 1, 0)
+    gradient.add_color_stop_rgba(0.5, 1, 1, 1, 0.8)
+    gradient.add_color_stop_rgba(1, 1, 1, 1, 0)
+    ctx.save()
+    ctx.set_source(gradient)
+    ctx.mask_surface(node.shaped.surface, round(x0), round(y0))
+    ctx.restore()
 
 
 # --- Promotional --------------------------------------------------------------------------------------------
 
 
-class Card:
-    """One capability: a frosted card with an index number and up to three lines, built once."""
-
-    def __init__(self, index: int, text: str, palette: L.Palette, width: int, height: int, unit: float) -> None:
-        shadow = int(28 * unit)
-        self.width, self.height, self.pad = width, height, shadow
-        self.surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, width + 2 * shadow, height + 2 * shadow)
-        ctx = cairo.Context(self.surface)
-        radius = 26 * unit
-        # Soft accent glow under the card.
-        glow = L.radial_sprite(palette.accent, 128, falloff=2.0)
-        ctx.save()
-        ctx.scale((width + 2 * shadow) / 128, (height + 2 * shadow) / 128)
-        ctx.set_source_surface(glow, 0, 0)
-        ctx.paint_with_alpha(0.35)
-        ctx.restore()
-        ctx.translate(shadow, shadow)
-        _rounded_rect(ctx, 0, 0, width, height, radius)
-        fill = cairo.LinearGradient(0, 0, width, height)
-        fill.add_color_stop_rgba(0, *L.mix(palette.mid, (1, 1, 1), 0.12), 0.92)
-        fill.add_color_stop_rgba(1, *L.mix(palette.deep, palette.mid, 0.5), 0.92)
-        ctx.set_source(fill)
-        ctx.fill_preserve()
-        border = cairo.LinearGradient(0, 0, width, height)
-        border.add_color_stop_rgba(0, *palette.accent, 0.9)
-        border.add_color_stop_rgba(1, *palette.accent2, 0.25)
-        ctx.set_source(border)
-        ctx.set_line_width(max(1.5, 2.5 * unit))
-        ctx.stroke()
-        inset = 34 * unit
-        number = T.render_text(f"{index:02d}", T.TextStyle(size=44 * unit, color=palette.accent, align="left"))
-        ctx.set_source_surface(number, inset, inset * 0.8)
-        ctx.paint()
-        body = T.render_text(
-            text,
-            T.TextStyle(
-                size=34 * unit,
-                weight=T.DISPLAY_WEIGHT_SEMIBOLD,
-                align="left",
-                max_width=int(width - 2 * inset),
-                max_lines=3 if height > 200 * unit else 2,
-            ),
-        )
-        ctx.set_source_surface(body, inset, inset * 0.8 + number.get_height() + 14 * unit)
-        ctx.paint()
-        self.surface.flush()
-
-    def draw(self, canvas: L.Canvas, x: float, y: float, *, alpha: float, scale: float) -> None:
-        if alpha <= 0.01:
-            return
-        ctx = canvas.ctx
-        ctx.save()
-        if abs(scale - 1.0) < 1e-3:
-            # Whole pixels: a blit rather than a resample.
-            ctx.set_source_surface(self.surface, round(x - self.pad), round(y - self.pad))
-        else:
-            ctx.translate(x + self.width / 2, y + self.height / 2)
-            ctx.scale(scale, scale)
-            ctx.set_source_surface(self.surface, -self.width / 2 - self.pad, -self.height / 2 - self.pad)
-        ctx.paint_with_alpha(min(1.0, alpha))
-        ctx.restore()
-
-
 def _rounded_rect(ctx: cairo.Context, x: float, y: float, w: float, h: float, r: float) -> None:
+    r = min(r, w / 2, h / 2)
     ctx.new_sub_path()
     ctx.arc(x + w - r, y + r, r, -math.pi / 2, 0)
     ctx.arc(x + w - r, y + h - r, r, 0, math.pi / 2)
@@ -267,453 +326,695 @@ def _rounded_rect(ctx: cairo.Context, x: float, y: float, w: float, h: float, r:
     ctx.close_path()
 
 
-DEFAULT_CAPABILITIES = (
-    "Answers in seconds, day or night",
-    "Knows your community inside out",
-    "Speaks your language",
-)
+def draw_icon(ctx: cairo.Context, icon: str, cx: float, cy: float, size: float, color: L.Color) -> None:
+    """A line icon in a circle: chart, shield, bolt, chat, globe, bell, spark or star."""
+    ctx.save()
+    ctx.translate(cx, cy)
+    ctx.arc(0, 0, size * 0.5, 0, math.tau)
+    ctx.set_source_rgba(*color, 0.16)
+    ctx.fill()
+    ctx.set_source_rgb(*color)
+    ctx.set_line_width(size * 0.06)
+    ctx.set_line_cap(cairo.LINE_CAP_ROUND)
+    ctx.set_line_join(cairo.LINE_JOIN_ROUND)
+    s = size * 0.22
+    if icon == "chart":
+        for i, hgt in enumerate((0.5, 0.9, 0.7, 1.3)):
+            ctx.rectangle(-s + i * s * 0.55, s - hgt * s, s * 0.32, hgt * s)
+        ctx.fill()
+    elif icon == "shield":
+        ctx.move_to(0, -s * 1.1)
+        ctx.curve_to(s * 0.6, -s * 0.8, s, -s * 0.8, s, -s * 0.7)
+        ctx.curve_to(s, s * 0.3, s * 0.4, s * 0.9, 0, s * 1.1)
+        ctx.curve_to(-s * 0.4, s * 0.9, -s, s * 0.3, -s, -s * 0.7)
+        ctx.curve_to(-s, -s * 0.8, -s * 0.6, -s * 0.8, 0, -s * 1.1)
+        ctx.stroke()
+        ctx.move_to(-s * 0.4, 0)
+        ctx.line_to(-s * 0.1, s * 0.3)
+        ctx.line_to(s * 0.45, -s * 0.3)
+        ctx.stroke()
+    elif icon == "bolt":
+        for x, y in ((0.2, -1.2), (-0.6, 0.15), (0.0, 0.15), (-0.2, 1.2), (0.6, -0.15), (0.0, -0.15)):
+            ctx.line_to(x * s, y * s)
+        ctx.close_path()
+        ctx.fill()
+    elif icon == "chat":
+        _rounded_rect(ctx, -s * 1.1, -s * 0.8, s * 2.2, s * 1.4, s * 0.4)
+        ctx.move_to(-s * 0.5, s * 0.6)
+        ctx.line_to(-s * 0.7, s * 1.1)
+        ctx.line_to(-s * 0.1, s * 0.6)
+        ctx.stroke()
+        for x in (-0.5, 0.0, 0.5):
+            ctx.arc(x * s, -s * 0.1, s * 0.1, 0, math.tau)
+            ctx.fill()
+    elif icon == "globe":
+        ctx.arc(0, 0, s, 0, math.tau)
+        ctx.stroke()
+        ctx.save()
+        ctx.scale(0.45, 1)
+        ctx.arc(0, 0, s, 0, math.tau)
+        ctx.restore()
+        ctx.stroke()
+        ctx.move_to(-s, 0)
+        ctx.line_to(s, 0)
+        ctx.stroke()
+    elif icon == "bell":
+        ctx.move_to(-s * 0.9, s * 0.6)
+        ctx.curve_to(-s * 0.6, s * 0.2, -s * 0.8, -s, 0, -s)
+        ctx.curve_to(s * 0.8, -s, s * 0.6, s * 0.2, s * 0.9, s * 0.6)
+        ctx.close_path()
+        ctx.stroke()
+        ctx.arc(0, s * 0.85, s * 0.2, 0, math.tau)
+        ctx.fill()
+    else:
+        points = 5 if icon == "star" else 4
+        for k in range(points * 2 + 1):
+            radius = s * (1.15 if k % 2 == 0 else (0.45 if icon == "star" else 0.25))
+            angle = k / (points * 2) * math.tau - math.pi / 2
+            ctx.line_to(math.cos(angle) * radius, math.sin(angle) * radius)
+        ctx.close_path()
+        ctx.fill()
+    ctx.restore()
+
+
+class Card:
+    """A capability card: a frosted panel filled by its icon and a short phrase, set as large as it fits."""
+
+    def __init__(self, scene: Scene, index: int, phrase: str, x: float, y: float, w: float, h: float) -> None:
+        p = scene.palette
+        self.x, self.y, self.w, self.h = x, y, w, h
+        pad = int(24 * scene.u)
+        self.pad = pad
+        self.surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, int(w) + 2 * pad, int(h) + 2 * pad)
+        ctx = cairo.Context(self.surface)
+        ctx.translate(pad, pad)
+        radius = min(w, h) * 0.09
+        _rounded_rect(ctx, 0, 0, w, h, radius)
+        fill = cairo.LinearGradient(0, 0, w, h)
+        fill.add_color_stop_rgba(0, *L.mix(p.mid, (1, 1, 1), 0.14), 0.9)
+        fill.add_color_stop_rgba(1, *L.mix(p.deep, p.mid, 0.4), 0.92)
+        ctx.set_source(fill)
+        ctx.fill_preserve()
+        border = cairo.LinearGradient(0, 0, w, h)
+        border.add_color_stop_rgba(0, *L.mix(p.accent, (1, 1, 1), 0.3), 0.95)
+        border.add_color_stop_rgba(1, *p.accent2, 0.2)
+        ctx.set_source(border)
+        ctx.set_line_width(max(1.5, 2.5 * scene.u))
+        ctx.stroke()
+        horizontal = w > h * 1.6
+        icon_size = min(h * 0.62, w * 0.3) if horizontal else min(w * 0.42, h * 0.36)
+        inset = min(w, h) * 0.1
+        if horizontal:
+            icon_c = (inset + icon_size / 2, h / 2)
+            box = (icon_size + inset * 2, inset, w - icon_size - inset * 3, h - 2 * inset)
+        else:
+            icon_c = (w / 2, inset + icon_size / 2)
+            box = (inset, icon_size + inset * 1.6, w - 2 * inset, h - icon_size - inset * 2.6)
+        draw_icon(ctx, brand.icon_for(phrase, index), icon_c[0], icon_c[1], icon_size, L.mix(p.accent, (1, 1, 1), 0.2))
+        style = T.TextStyle(
+            size=min(w, h) * 0.2, weight=T.DISPLAY_WEIGHT_BOLD, align="left" if horizontal else "center"
+        )
+        fitted = T.fit_style(phrase, style, box[2], box[3], max_lines=3)
+        text = T.render_text(phrase, fitted)
+        tx = box[0] + (0 if horizontal else (box[2] - text.get_width()) / 2)
+        ty = box[1] + (box[3] - text.get_height()) / 2
+        ctx.set_source_surface(text, round(tx), round(ty))
+        ctx.paint()
+        self.surface.flush()
+        scene.boxes.append(
+            TextBox(f"card{index + 1}", phrase, x + tx, y + ty, x + tx + text.get_width(), y + ty + text.get_height())
+        )
+
+    def draw(self, ctx: cairo.Context, scale: float, alpha: float, dy: float) -> None:
+        if alpha <= 0.01:
+            return
+        ctx.save()
+        cx, cy = self.x + self.w / 2, self.y + self.h / 2 + dy
+        ctx.translate(cx, cy)
+        ctx.scale(scale, scale)
+        ctx.set_source_surface(self.surface, -self.w / 2 - self.pad, -self.h / 2 - self.pad)
+        ctx.paint_with_alpha(anim.clamp01(alpha))
+        ctx.restore()
 
 
 class PromoScene(Scene):
-    """The bot's capabilities as cards that rise in turn; long clips page through more of them."""
+    """Cut to the beat: a hook line, three capability cards, the avatar, a call to action and an end card."""
 
-    poster_fraction = 0.45
+    hero_fraction = 0.9
 
     def __init__(self, spec: ClipSpec, canvas: L.Canvas) -> None:
         super().__init__(spec, canvas)
-        w, h = canvas.width, canvas.height
-        self.palette = pick_palette(spec)
-        p = self.palette
-        self.background = L.GradientBackground(p, canvas, sway=0.2)
-        self.orbs = L.LightOrbs(p, canvas, self.rng, count=3)
-        self.particles = L.Particles(p, canvas, self.rng, count=45)
-        self.vignette = L.Vignette(canvas, strength=0.45)
-        per_page = 3
-        pages = 2 if self.duration >= 8 else 1
-        items = capabilities_from(spec.description, spec.instructions, per_page * pages)
-        if not items:
-            items = list(DEFAULT_CAPABILITIES)
-        self.pages = [items[i : i + per_page] for i in range(0, len(items), per_page)]
+        w, h, s = canvas.width, canvas.height, self.safe
         short = min(w, h)
-        self.kicker = L.Title("MEET", T.TextStyle(size=short * 0.03, color=p.accent, weight=T.DISPLAY_WEIGHT_SEMIBOLD))
-        title_size = short * 0.07
-        self.title = L.Title(
-            T.clean_text(spec.title, limit=60) or "Untitled bot",
-            T.TextStyle(size=title_size, max_width=int(self.safe_width)),
+        cuts = list(self.plan.cuts)
+        while len(cuts) < 7:
+            cuts.append(cuts[-1] + self.plan.beat)
+        self.cuts = cuts
+        self.flashes = cuts[1:]
+        self.compose_background(w * 0.5)
+        p = self.palette
+        hook = brand.tagline_from(spec.instructions, spec.description) or f"Meet {self.name}"
+        self.hook = self.text(
+            "hook",
+            hook,
+            T.TextStyle(size=short * 0.1),
+            s.width * 0.92,
+            s.height * 0.5,
+            w / 2,
+            h / 2,
+            max_lines=3,
             glow=p.accent,
-            glow_radius=title_size * 0.16,
         )
-        top = self.margin + (h * 0.06 if canvas.shape == "portrait" else 0)
-        self.kicker_y = top + self.kicker.text_height / 2
-        self.title_y = self.kicker_y + self.kicker.text_height / 2 + 8 * self.u + self.title.text_height / 2
-        area_top = self.title_y + self.title.text_height / 2 + short * 0.06
-        area_bottom = h - self.margin - (h * 0.05 if canvas.shape == "portrait" else 0)
+        items = brand.capabilities_from(spec.description, spec.instructions, 3)
+        for default in brand.DEFAULT_CAPABILITIES:
+            if len(items) < 3:
+                items.append(default)
         gap = short * 0.035
-        self.slots: list[list[tuple[float, float]]] = []
-        self.cards: list[list[Card]] = []
-        for number_base, page in enumerate(self.pages):
-            n = len(page)
-            if canvas.shape == "landscape":
-                card_w = (self.safe_width - gap * (n - 1)) / n
-                card_h = min(area_bottom - area_top, card_w * 0.58)
-                y0 = area_top + (area_bottom - area_top - card_h) / 2
-                slots = [(self.margin + i * (card_w + gap), y0) for i in range(n)]
-            else:
-                card_w = self.safe_width * (1.0 if canvas.shape == "portrait" else 0.8)
-                card_h = min((area_bottom - area_top - gap * (n - 1)) / n, card_w * 0.42)
-                total = n * card_h + (n - 1) * gap
-                y0 = area_top + (area_bottom - area_top - total) / 2
-                slots = [((w - card_w) / 2, y0 + i * (card_h + gap)) for i in range(n)]
-            self.slots.append(slots)
-            self.cards.append(
-                [
-                    Card(number_base * per_page + i + 1, text, p, int(card_w), int(card_h), self.u)
-                    for i, text in enumerate(page)
-                ]
+        self.cards: list[Card] = []
+        if canvas.shape == "landscape":
+            card_w = (s.width - 2 * gap) / 3
+            card_h = s.height * 0.86
+            for i, phrase in enumerate(items):
+                self.cards.append(
+                    Card(self, i, phrase, s.left + i * (card_w + gap), s.top + s.height * 0.07, card_w, card_h)
+                )
+        else:
+            card_h = (s.height - 2 * gap) / 3
+            for i, phrase in enumerate(items):
+                self.cards.append(Card(self, i, phrase, s.left, s.top + i * (card_h + gap), s.width, card_h))
+        diameter = short * 0.5
+        self.avatar = L.AvatarCutout(spec.avatar_path, spec.title, p, diameter)
+        self.avatar_center = (w / 2, s.top + s.height * 0.42)
+        self.avatar_name = self.text(
+            "avatar-name",
+            self.name,
+            T.TextStyle(size=short * 0.08),
+            s.width,
+            short * 0.13,
+            w / 2,
+            self.avatar_center[1] + diameter * 0.5 + short * 0.1,
+            glow=p.accent,
+        )
+        headline, handle = brand.call_to_action(spec, self.name)
+        self.cta = self.text(
+            "cta", headline, T.TextStyle(size=short * 0.13), s.width, s.height * 0.35, w / 2, h * 0.45, glow=p.accent
+        )
+        self.handle_text = handle or "Chat now →"
+        pill_y = h * 0.45 + self.cta.text_height / 2 + short * 0.1
+        self.handle = self.text(
+            "handle",
+            self.handle_text,
+            T.TextStyle(size=short * 0.05, color=p.deep),
+            s.width * 0.8,
+            short * 0.08,
+            w / 2,
+            pill_y,
+            max_lines=1,
+        )
+        self.handle_pos = (w / 2, pill_y)
+        end_d = short * 0.3
+        self.end_avatar_center = (w / 2, s.top + s.height * 0.36)
+        self.end_avatar = L.AvatarCutout(spec.avatar_path, spec.title, p, end_d)
+        end_name_y = self.end_avatar_center[1] + end_d / 2 + short * 0.1
+        self.end_name = self.text(
+            "end-name",
+            self.name,
+            T.TextStyle(size=short * 0.09),
+            s.width,
+            short * 0.14,
+            w / 2,
+            end_name_y,
+            glow=p.accent,
+        )
+        self.end_line_y = end_name_y + self.end_name.text_height / 2 + short * 0.06
+        self.end_line = self.text(
+            "end-line",
+            handle or headline,
+            T.TextStyle(size=short * 0.045, color=p.muted, weight=T.DISPLAY_WEIGHT_REGULAR),
+            s.width,
+            short * 0.08,
+            w / 2,
+            self.end_line_y,
+            max_lines=1,
+        )
+        self.brightness = Track(Key(0.0, 0.3), Key(0.25, 1.0))
+
+    def section(self, t: float) -> tuple[int, float]:
+        """Which section plays at `t` (0 hook, 1-3 cards, 4 avatar, 5 call to action, 6 end) and since when."""
+        index = 0
+        for i, cut in enumerate(self.cuts[:7]):
+            if t >= cut:
+                index = i
+        return index, t - self.cuts[index]
+
+    def camera(self, t: float) -> L.Camera:
+        base = super().camera(t)
+        # A small punch-in on every cut, decaying: the edit is felt on the beat.
+        bump = 0.035 * anim.pulse(t, self.flashes, decay=5.0)
+        return replace(base, zoom=base.zoom + bump)
+
+    def draw_light(self, t: float, cam: L.Camera) -> None:
+        index, _ = self.section(t)
+        if index in (4, 6):
+            cx, cy = self.avatar_center if index == 4 else self.end_avatar_center
+            avatar = self.avatar if index == 4 else self.end_avatar
+            avatar.draw_glow(self.canvas, cx, cy, 1.0, 0.9)
+
+    def draw_subject(self, t: float, ctx: cairo.Context) -> None:
+        index, since = self.section(t)
+        if index == 4:
+            grow = anim.spring(since / 0.6)
+            cx, cy = self.avatar_center
+            self.avatar.draw(ctx, cx, cy, scale=0.6 + 0.4 * grow, alpha=anim.clamp01(since / 0.12), rim_angle=-2.2 + t)
+
+    def draw_overlay(self, t: float, ctx: cairo.Context, cam: L.Camera) -> None:
+        index, since = self.section(t)
+        w, h = self.canvas.width, self.canvas.height
+        if index == 0:
+            self.hook.draw(
+                ctx, w / 2, h / 2, t, L.Reveal(0.05, length=0.4, spread=min(0.5, self.cuts[1] * 0.4), unit="word")
+            )
+        elif 1 <= index <= 3:
+            for i, card in enumerate(self.cards[:index]):
+                age = t - self.cuts[1 + i]
+                pop = anim.ease_out_back(age / 0.35)
+                card.draw(
+                    ctx,
+                    0.85 + 0.15 * pop,
+                    anim.clamp01(age / 0.12),
+                    (1 - pop) * 40 * self.u + math.sin(t * 1.4 + i) * 3 * self.u,
+                )
+        elif index == 4:
+            ax, ay = self.avatar_center[0], self.avatar_center[1] + self.avatar.diameter * 0.5 + min(w, h) * 0.1
+            self.avatar_name.draw(ctx, ax, ay, t, L.Reveal(self.cuts[4] + 0.1, length=0.4, spread=0.3, unit="letter"))
+        elif index == 5:
+            self.cta.draw(ctx, w / 2, h * 0.45, t, L.Reveal(self.cuts[5], length=0.4, spread=0.2, unit="word"))
+            self._draw_pill(ctx, since)
+        else:
+            grow = anim.spring(since / 0.7)
+            cx, cy = self.end_avatar_center
+            ctx.save()
+            cam.apply(ctx, w, h, 0.6)
+            self.end_avatar.draw(
+                ctx, cx, cy, scale=0.7 + 0.3 * grow, alpha=anim.clamp01(since / 0.15), rim_angle=-2.0 + t * 0.8
+            )
+            ctx.restore()
+            self.end_name.draw(
+                ctx,
+                w / 2,
+                self.end_avatar_center[1] + self.end_avatar.diameter / 2 + min(w, h) * 0.1,
+                t,
+                L.Reveal(self.cuts[6] + 0.15, length=0.5, spread=0.35, unit="letter"),
+            )
+            self.end_line.draw(
+                ctx, w / 2, self.end_line_y, t, L.Reveal(self.cuts[6] + 0.45, length=0.5, spread=0.2, unit="word")
             )
 
-    def draw_haze(self, t: float, light: float) -> None:
-        self.orbs.draw(self.canvas, t, intensity=light)
-
-    def draw_sharp(self, t: float, light: float) -> None:
-        c = self.canvas
-        self.particles.draw(c, t, intensity=0.6 * light)
-        head = L.window(t, self.at(0.1), self.at(0.7), L.ease_out_expo)
-        self.kicker.draw(c, c.width / 2, self.kicker_y, alpha=head, dy=(1 - head) * -20 * self.u)
-        self.title.draw(c, c.width / 2, self.title_y, alpha=head, scale=0.94 + 0.06 * head)
-
-        page_length = self.duration / len(self.pages)
-        for index, (cards, slots) in enumerate(zip(self.cards, self.slots, strict=True)):
-            start = index * page_length
-            local = t - start
-            if local < -0.01 or (local > page_length + 0.01 and index < len(self.pages) - 1):
-                continue
-            first = index == 0
-            leave = 0.0
-            if index < len(self.pages) - 1:
-                leave = L.window(local, page_length - 0.45, 0.45, L.ease_in_out_cubic)
-            for i, (card, (x, y)) in enumerate(zip(cards, slots, strict=True)):
-                delay = (self.at(0.6) if first else 0.1) + i * self.at(0.35)
-                enter = L.window(local, delay, self.at(0.8), L.ease_out_back)
-                fade = L.window(local, delay, self.at(0.4))
-                shift_x = -leave * c.width * 0.25
-                card.draw(
-                    c,
-                    x + shift_x,
-                    y + (1 - enter) * 90 * self.u,
-                    alpha=fade * (1 - leave),
-                    scale=1.0 if enter >= 1.0 else 0.92 + 0.08 * enter,
-                )
+    def _draw_pill(self, ctx: cairo.Context, since: float) -> None:
+        grow = anim.ease_out_back(anim.clamp01((since - 0.15) / 0.35))
+        if grow <= 0:
+            return
+        cx, cy = self.handle_pos
+        pw = (self.handle.text_width + 60 * self.u) * grow
+        ph = self.handle.text_height + 24 * self.u
+        _rounded_rect(ctx, cx - pw / 2, cy - ph / 2, pw, ph, ph / 2)
+        gradient = cairo.LinearGradient(cx - pw / 2, cy, cx + pw / 2, cy)
+        gradient.add_color_stop_rgb(0, *L.mix(self.palette.accent, (1, 1, 1), 0.25))
+        gradient.add_color_stop_rgb(1, *self.palette.accent2)
+        ctx.set_source(gradient)
+        ctx.fill()
+        if grow >= 0.95:
+            self.handle.draw(ctx, cx, cy, since, L.Reveal(0.0, length=0.01, unit="line"))
 
 
 # --- Token Launch -------------------------------------------------------------------------------------------
 
 
-def token_ticker(spec: ClipSpec) -> str:
-    raw = spec.token_symbol or spec.token_name or spec.title
-    cleaned = T.clean_text(raw, limit=40).lstrip("$").strip()
-    if spec.token_symbol is None:
-        # Derive a ticker from a name: letters only, upper case, short.
-        letters = "".join(ch for ch in cleaned if ch.isalnum())
-        cleaned = letters[:5].upper() if letters else cleaned[:5]
-    return cleaned[:10] or "TOKEN"
+def ray_fan(color: L.Color, count: int = 18) -> cairo.ImageSurface:
+    """Light rays fanning from a centre, drawn anti-aliased at 512 px and blurred once: smooth edges at any
+    scale, even after the haze's 4x blow-up."""
+
+    def fan(ctx: cairo.Context) -> None:
+        ctx.translate(256, 256)
+        fade = cairo.RadialGradient(0, 0, 10, 0, 0, 250)
+        fade.add_color_stop_rgba(0, *color, 0.9)
+        fade.add_color_stop_rgba(0.5, *color, 0.3)
+        fade.add_color_stop_rgba(1, *color, 0.0)
+        ctx.set_source(fade)
+        for i in range(count):
+            direction = i / count * math.tau
+            spread = math.tau / count * (0.22 if i % 2 else 0.1)
+            ctx.move_to(0, 0)
+            ctx.arc(0, 0, 250, direction - spread, direction + spread)
+            ctx.close_path()
+        ctx.fill()
+
+    return L.blurred_sprite(fan, (512, 512), 5)
+
+
+def draw_rays(
+    canvas: L.Canvas, rays: cairo.ImageSurface, cx: float, cy: float, angle: float, alpha: float, reach: float
+) -> None:
+    """The ray fan turned to `angle`, added into the haze, `reach` times the frame's long side across."""
+    if alpha <= 0.01:
+        return
+    ctx = canvas.haze_ctx
+    size = max(canvas.width, canvas.height) * reach
+    ctx.save()
+    ctx.set_operator(cairo.OPERATOR_ADD)
+    ctx.translate(cx, cy)
+    ctx.rotate(angle)
+    ctx.scale(size / 512, size / 512)
+    ctx.set_source_surface(rays, -256, -256)
+    ctx.get_source().set_filter(cairo.FILTER_BILINEAR)
+    ctx.paint_with_alpha(min(1.0, alpha))
+    ctx.restore()
 
 
 GOLD_BRIGHT = L.hex_color("fff3c4")
 GOLD = L.hex_color("f2b632")
 GOLD_DARK = L.hex_color("8a5a00")
-GOLD_EDGE = L.hex_color("6e4700")
+GOLD_EDGE = L.hex_color("5e3c00")
 
 
 class Coin:
-    """A gold coin face with the ticker embossed; drawn once, spun with a horizontal squash per frame."""
+    """A gold coin: the ticker embossed whole on its face (fitted to the inner ring), the bot's avatar on the
+    back; spun in 3-D by a horizontal squash with a visible rim."""
 
-    def __init__(self, symbol: str, diameter: float) -> None:
+    def __init__(self, ticker: str, scene: Scene, diameter: float) -> None:
         size = int(diameter)
         self.size = size
-        self.face = cairo.ImageSurface(cairo.FORMAT_ARGB32, size, size)
-        ctx = cairo.Context(self.face)
         r = size / 2
-        metal = cairo.RadialGradient(r * 0.7, r * 0.6, r * 0.1, r, r, r)
-        metal.add_color_stop_rgb(0, *GOLD_BRIGHT)
-        metal.add_color_stop_rgb(0.55, *GOLD)
-        metal.add_color_stop_rgb(1, *GOLD_DARK)
-        ctx.arc(r, r, r, 0, math.tau)
-        ctx.set_source(metal)
-        ctx.fill()
-        for radius, width, shade in ((r * 0.92, r * 0.035, 0.35), (r * 0.8, r * 0.018, 0.25)):
-            ctx.arc(r, r, radius, 0, math.tau)
-            ctx.set_line_width(width)
-            ctx.set_source_rgba(*GOLD_DARK, shade + 0.3)
-            ctx.stroke()
-        label = symbol if len(symbol) <= 4 else symbol[:6]
-        size_factor = {1: 0.9, 2: 0.7, 3: 0.5, 4: 0.4}.get(len(label), 0.3)
-        style = T.TextStyle(size=size * size_factor * 0.62, max_width=int(size * 0.72))
-        dark = T.render_text(label, dataclasses.replace(style, color=L.mix(GOLD_DARK, (0, 0, 0), 0.35)))
-        light = T.render_text(label, dataclasses.replace(style, color=GOLD_BRIGHT))
+        self.face = self._blank(size)
+        ctx = cairo.Context(self.face)
+        inner = r * 0.74
+        style = T.TextStyle(size=size * 0.36, weight=T.DISPLAY_WEIGHT_BOLD)
+        fitted = T.fit_style(ticker, style, inner * 1.55, inner * 1.2, max_lines=2)
+        dark = T.render_text(ticker, replace(fitted, color=L.mix(GOLD_DARK, (0, 0, 0), 0.45)))
+        light = T.render_text(ticker, replace(fitted, color=GOLD_BRIGHT))
         x = (size - dark.get_width()) / 2
         y = (size - dark.get_height()) / 2
-        # Emboss: a highlight up-left, the engraving down-right.
-        ctx.set_source_surface(light, x - size * 0.006, y - size * 0.006)
-        ctx.paint_with_alpha(0.7)
+        ctx.set_source_surface(light, x - size * 0.005, y - size * 0.005)
+        ctx.paint_with_alpha(0.75)
         ctx.set_source_surface(dark, x, y)
         ctx.paint()
         self.face.flush()
-        self.edge = GOLD_EDGE
+        self.ticker_box = (x, y, dark.get_width(), dark.get_height())
+        self.back = self._blank(size)
+        ctx = cairo.Context(self.back)
+        avatar = L.AvatarCutout(scene.spec.avatar_path, scene.spec.title, scene.palette, inner * 1.6)
+        ctx.translate(r, r)
+        ctx.scale(1.0, 1.0)
+        avatar.draw(ctx, 0, 0, scale=1.0, alpha=0.95, rim_angle=-2.3)
+        self.back.flush()
+        self.sweep = L.mix(GOLD_BRIGHT, (1, 1, 1), 0.5)
 
-    def draw(self, canvas: L.Canvas, cx: float, cy: float, angle: float, alpha: float, shine: float) -> None:
-        if alpha <= 0.01:
+    @staticmethod
+    def _blank(size: int) -> cairo.ImageSurface:
+        surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, size, size)
+        ctx = cairo.Context(surface)
+        r = size / 2
+        metal = cairo.RadialGradient(r * 0.65, r * 0.55, r * 0.05, r, r, r)
+        metal.add_color_stop_rgb(0, *GOLD_BRIGHT)
+        metal.add_color_stop_rgb(0.5, *GOLD)
+        metal.add_color_stop_rgb(1, *GOLD_DARK)
+        ctx.arc(r, r, r - 0.5, 0, math.tau)
+        ctx.set_source(metal)
+        ctx.fill()
+        for radius, width, shade in ((r * 0.93, r * 0.04, 0.55), (r * 0.8, r * 0.018, 0.45)):
+            ctx.arc(r, r, radius, 0, math.tau)
+            ctx.set_line_width(width)
+            ctx.set_source_rgba(*GOLD_DARK, shade)
+            ctx.stroke()
+        # Milled edge: fine ticks around the rim.
+        for k in range(90):
+            angle = k / 90 * math.tau
+            ctx.move_to(r + math.cos(angle) * r * 0.955, r + math.sin(angle) * r * 0.955)
+            ctx.line_to(r + math.cos(angle) * r * 0.995, r + math.sin(angle) * r * 0.995)
+        ctx.set_line_width(max(1.0, r * 0.012))
+        ctx.set_source_rgba(*GOLD_EDGE, 0.5)
+        ctx.stroke()
+        return surface
+
+    def draw(
+        self, ctx: cairo.Context, cx: float, cy: float, angle: float, scale: float, alpha: float, shine: float
+    ) -> None:
+        if alpha <= 0.01 or scale <= 0.01:
             return
-        ctx = canvas.ctx
-        squash = max(0.04, abs(math.cos(angle)))
+        squash = max(0.03, abs(math.cos(angle)))
         r = self.size / 2
-        thickness = r * 0.09 * math.sin(angle)
+        thickness = r * 0.1 * math.sin(angle)
         ctx.save()
         ctx.translate(cx, cy)
-        # The rim: the same disc, darker, offset along the spin so the coin reads as solid.
-        for step in (1.0, 0.66, 0.33):
+        ctx.scale(scale, scale)
+        for step in (1.0, 0.75, 0.5, 0.25):
             ctx.save()
             ctx.translate(thickness * step, 0)
             ctx.scale(squash, 1)
             ctx.arc(0, 0, r, 0, math.tau)
             ctx.restore()
-            ctx.set_source_rgba(*self.edge, alpha)
+            ctx.set_source_rgba(*L.mix(GOLD_EDGE, GOLD, 0.4 * step), alpha)
             ctx.fill()
         ctx.save()
         ctx.scale(squash, 1)
-        ctx.set_source_surface(self.face, -r, -r)
+        ctx.set_source_surface(self.face if math.cos(angle) >= 0 else self.back, -r, -r)
         ctx.get_source().set_filter(cairo.FILTER_BILINEAR)
         ctx.paint_with_alpha(alpha)
+        if 0 < shine < 1:
+            ctx.arc(0, 0, r * 0.99, 0, math.tau)
+            ctx.clip()
+            x = -r * 1.6 + shine * r * 3.2
+            band = cairo.LinearGradient(x - r * 0.3, -r, x + r * 0.3, r)
+            band.add_color_stop_rgba(0, *self.sweep, 0)
+            band.add_color_stop_rgba(0.5, *self.sweep, 0.6 * alpha)
+            band.add_color_stop_rgba(1, *self.sweep, 0)
+            ctx.set_source(band)
+            ctx.set_operator(cairo.OPERATOR_ADD)
+            ctx.paint()
         ctx.restore()
         ctx.restore()
-        if shine > 0:
-            ctx.save()
-            ctx.translate(cx, cy)
-            ctx.scale(squash, 1)
-            L.LightSweep((1.0, 0.97, 0.85), width_ratio=0.25).draw(canvas, 0, 0, r, shine, alpha=0.55 * alpha)
-            ctx.restore()
 
 
 class TokenRevealScene(Scene):
-    """Particles converge into a coin bearing the ticker; it spins in front of rotating rays."""
-
-    poster_fraction = 0.8
+    """Sparks gather, a flash forms the coin, it spins and settles facing the camera behind smooth rays; then
+    "$TICKER" and the token's name, and an end card."""
 
     def __init__(self, spec: ClipSpec, canvas: L.Canvas) -> None:
         super().__init__(spec, canvas)
-        w, h = canvas.width, canvas.height
-        self.palette = pick_palette(spec, prefer=("gold", "ember", "gold", "lagoon", "aurora"))
-        p = self.palette
-        self.background = L.GradientBackground(p, canvas, sway=0.25)
-        self.orbs = L.LightOrbs(p, canvas, self.rng, count=3)
-        self.vignette = L.Vignette(canvas, strength=0.6)
+        if not (scene_prompt_of(spec) or spec.avatar_path):
+            # A token reads as gold unless the brand (avatar or scene prompt) says otherwise.
+            self.palette = brand.palette_from_hue(0.11, 0.07, 0.85)
+        w, h, s = canvas.width, canvas.height, self.safe
         short = min(w, h)
-        self.diameter = short * (0.42 if canvas.shape == "landscape" else 0.5)
-        self.center = (w / 2, h * (0.42 if canvas.shape != "portrait" else 0.40))
-        self.ticker = token_ticker(spec)
-        self.coin = Coin(self.ticker, self.diameter)
-        self.glow = L.Halo(L.mix(GOLD_BRIGHT, p.accent, 0.4))
-        self.rays = L.Rays(L.mix(p.accent, (1, 1, 1), 0.3), radius=max(w, h) * 0.75)
-        # Particle targets: mostly on the rim, the rest inside the face.
-        n = 320
-        angle = self.rng.uniform(0, math.tau, n)
-        on_rim = self.rng.random(n) < 0.6
-        radius = np.where(on_rim, 0.97, np.sqrt(self.rng.random(n)) * 0.9) * self.diameter / 2
-        self.target_x = self.center[0] + radius * np.cos(angle)
-        self.target_y = self.center[1] + radius * np.sin(angle)
-        spread = max(w, h) * 0.75
-        launch = self.rng.uniform(0, math.tau, n)
-        distance = self.rng.uniform(0.45, 1.0, n) * spread
-        self.start_x = self.center[0] + distance * np.cos(launch)
-        self.start_y = self.center[1] + distance * np.sin(launch)
-        self.delay = self.rng.uniform(0.0, 0.35, n)
-        self.dot = (1.5 + 3.0 * self.rng.random(n)) * self.u
-        self.spark = L.mix(p.accent, (1, 1, 1), 0.55)
-        ticker_size = short * 0.1
-        self.ticker_title = L.Title(
+        hit = self.plan.hit
+        self.hit = hit
+        self.settle = min(self.duration - 1.2, hit + 0.42 * self.duration)
+        portrait = canvas.shape == "portrait"
+        diameter = short * (0.62 if portrait else 0.5)
+        self.center = (w / 2, s.top + s.height * (0.36 if portrait else 0.4))
+        self.compose_background(w / 2)
+        self.ticker = brand.token_ticker(spec)
+        self.coin = Coin(self.ticker, self, diameter)
+        fx, fy, fw, fh = self.coin.ticker_box
+        # The coin's face ticker rests at the coin's size (scale 1) once settled.
+        cx, cy = self.center
+        self.boxes.append(
+            TextBox(
+                "coin-ticker",
+                self.ticker,
+                cx - diameter / 2 + fx,
+                cy - diameter / 2 + fy,
+                cx - diameter / 2 + fx + fw,
+                cy - diameter / 2 + fy + fh,
+            )
+        )
+        title_y = cy + diameter / 2 + short * 0.12
+        self.title = self.text(
+            "ticker",
             f"${self.ticker}",
-            T.TextStyle(size=ticker_size, max_width=int(self.safe_width)),
-            glow=p.accent,
-            glow_radius=ticker_size * 0.2,
+            T.TextStyle(size=short * 0.12),
+            s.width,
+            short * 0.14,
+            w / 2,
+            title_y,
+            max_lines=2,
+            glow=self.palette.accent,
         )
-        name = spec.token_name or spec.title
-        self.name_title = L.Title(
-            T.clean_text(name, limit=60),
-            T.TextStyle(
-                size=short * 0.036,
-                weight=T.DISPLAY_WEIGHT_REGULAR,
-                color=p.muted,
-                max_width=int(self.safe_width),
-            ),
+        self.title_y = title_y
+        token_name = T.clean_text(spec.token_name or f"{self.name} Token", limit=48).rstrip("…")
+        self.sub_y = title_y + self.title.text_height / 2 + short * 0.05
+        self.subtitle = self.text(
+            "token-name",
+            token_name,
+            T.TextStyle(size=short * 0.05, color=self.palette.muted, weight=T.DISPLAY_WEIGHT_SEMIBOLD),
+            s.width,
+            short * 0.08,
+            w / 2,
+            self.sub_y,
         )
-        self.ticker_y = self.center[1] + self.diameter / 2 + short * 0.07 + self.ticker_title.text_height / 2
-        self.name_y = self.ticker_y + self.ticker_title.text_height / 2 + short * 0.04
+        self.by_y = min(s.bottom - short * 0.03, self.sub_y + self.subtitle.text_height / 2 + short * 0.06)
+        self.byline = self.text(
+            "byline",
+            f"by {self.name}",
+            T.TextStyle(size=short * 0.032, color=self.palette.muted, weight=T.DISPLAY_WEIGHT_REGULAR),
+            s.width,
+            short * 0.05,
+            w / 2,
+            self.by_y,
+            max_lines=1,
+        )
+        self.flashes = [hit]
+        turns = 3 if self.settle - hit > 1.2 else 2
+        self.spin = Track(Key(hit, -turns * math.tau + 0.0), Key(self.settle, 0.0, anim.ease_out_cubic))
+        self.coin_scale = Track(Key(hit - 0.1, 0.2), Key(hit + 0.6, 1.0, anim.spring))
+        self.brightness = Track(Key(0.0, 0.55), Key(hit, 1.0, anim.ease_in_cubic))
+        self.rays = ray_fan(L.mix(self.palette.accent, (1, 0.95, 0.8), 0.4))
+        self.coin_sprite = L.radial_sprite(L.mix(self.palette.accent, GOLD, 0.5), 128, falloff=1.5)
+        self.rays_alpha = Track(Key(hit * 0.4, 0.0), Key(hit, 0.9, anim.ease_in_cubic), Key(hit + 0.8, 0.6))
+        count = 260
+        self.spark_angle = self.rng.uniform(0, math.tau, count)
+        self.spark_radius = self.rng.uniform(0.5, 1.0, count) * max(w, h) * 0.75
+        self.spark_size = np.maximum(1.2, self.rng.uniform(1.5, 4.0, count) * self.u)
+        self.spark_delay = self.rng.uniform(0, 0.35, count)
+        self.burst = self.rng.uniform(0.3, 1.0, count) * short * 0.8
 
-    def draw_haze(self, t: float, light: float) -> None:
-        self.orbs.draw(self.canvas, t, intensity=0.8 * light)
-        formed = L.window(t, self.at(1.3), self.at(0.7), L.ease_in_out_cubic)
-        cx, cy = self.center
-        self.rays.draw(self.canvas, cx, cy, t * 0.25, alpha=0.8 * formed * light, scale=0.9 + 0.1 * formed)
-        self.glow.draw(self.canvas, cx, cy, self.diameter * 2.6, 0.7 * formed * light)
+    def draw_light(self, t: float, cam: L.Camera) -> None:
+        c = self.canvas
+        alpha = self.rays_alpha(t) * (0.85 + 0.15 * math.sin(t * 2.0))
+        draw_rays(c, self.rays, self.center[0] + cam.pan_x, self.center[1] + cam.pan_y, t * 0.18, alpha, 1.5)
+        self.coin_glow(t)
 
-    def draw_sharp(self, t: float, light: float) -> None:
-        c, ctx = self.canvas, self.canvas.ctx
-        form_end = self.at(2.0)
-        formed = L.window(t, self.at(1.3), self.at(0.7), L.ease_in_out_cubic)
-        cx, cy = self.center
-
+    def coin_glow(self, t: float) -> None:
+        if t < self.hit - 0.4:
+            return
+        c = self.canvas
+        sprite = self.coin_sprite
+        d = self.coin.size * 2.6 * self.coin_scale(t)
+        ctx = c.haze_ctx
         ctx.save()
-        camera = L.Camera(zoom=1.0 + 0.05 * L.ease_in_out_sine(t / self.duration))
-        camera.apply(ctx, c.width, c.height)
-        # Particles fly in, then fade as the coin solidifies.
-        progress = np.clip((t / max(form_end, 1e-6) - self.delay) / (1 - 0.35), 0, 1)
-        eased = 1 - (1 - progress) ** 3
-        swirl = (1 - eased) * 1.2
-        dx = self.start_x - cx
-        dy = self.start_y - cy
-        sx = cx + dx * np.cos(swirl) - dy * np.sin(swirl)
-        sy = cy + dx * np.sin(swirl) + dy * np.cos(swirl)
-        x = sx + (self.target_x - sx) * eased
-        y = sy + (self.target_y - sy) * eased
-        particle_alpha = (0.35 + 0.65 * eased) * (1 - formed)
-        if float(particle_alpha.max()) > 0.01:
-            ctx.save()
-            ctx.set_operator(cairo.OPERATOR_ADD)
-            for i in range(len(x)):
-                ctx.set_source_rgba(*self.spark, float(particle_alpha[i]))
-                ctx.arc(float(x[i]), float(y[i]), float(self.dot[i]), 0, math.tau)
-                ctx.fill()
-            ctx.restore()
-        # One eased full turn as it forms, then a slow idle spin.
-        spin = math.tau * L.window(t, self.at(1.3), self.at(1.6), L.ease_out_cubic)
-        spin += 0.6 * max(0.0, t - self.at(2.9)) * math.sin(max(0.0, t - self.at(2.9)) * 0.9)
-        shine = L.window(t, self.at(3.0), self.at(0.9), L.ease_in_out_sine)
-        bob = math.sin(t * 1.6) * 6 * self.u * formed
-        self.coin.draw(c, cx, cy + bob, spin, formed, shine)
+        ctx.set_operator(cairo.OPERATOR_ADD)
+        ctx.translate(self.center[0] - d / 2, self.center[1] - d / 2)
+        ctx.scale(d / 128, d / 128)
+        ctx.set_source_surface(sprite, 0, 0)
+        ctx.paint_with_alpha(0.7)
         ctx.restore()
 
-        rise = L.window(t, self.at(2.2), self.at(0.9), L.ease_out_expo)
-        self.ticker_title.draw(c, cx, self.ticker_y, alpha=rise, dy=(1 - rise) * 50 * self.u)
-        sub = L.window(t, self.at(2.6), self.at(0.8))
-        self.name_title.draw(c, cx, self.name_y + 10 * self.u, alpha=sub, reveal=sub)
+    def draw_subject(self, t: float, ctx: cairo.Context) -> None:
+        cx, cy = self.center
+        hit = self.hit
+        # Build-up: sparks spiral in (a damped orbit) and vanish into the coin at the hit; then burst outwards.
+        if t < hit:
+            progress = anim.clamp01(t / hit)
+            k = np.clip((progress - self.spark_delay) / (1 - self.spark_delay), 0, 1)
+            radius = self.spark_radius * (1 - anim.ease_in_cubic(1.0) * k**1.6)
+            angle = self.spark_angle + k * 2.4
+            xs, ys = cx + np.cos(angle) * radius, cy + np.sin(angle) * radius
+            alpha = 0.35 + 0.6 * float(progress)
+        else:
+            age = t - hit
+            travel = self.burst * (1 - math.exp(-age * 2.5))
+            xs = cx + np.cos(self.spark_angle) * (self.coin.size * 0.5 + travel)
+            ys = cy + np.sin(self.spark_angle) * (self.coin.size * 0.5 + travel) + 60 * self.u * age**2
+            alpha = 0.9 * math.exp(-age * 1.4)
+        if alpha > 0.02:
+            for x, y, r in zip(xs, ys, self.spark_size, strict=True):
+                ctx.move_to(float(x) + float(r), float(y))
+                ctx.arc(float(x), float(y), float(r), 0, math.tau)
+            ctx.set_source_rgba(*L.mix(GOLD_BRIGHT, self.palette.accent, 0.3), alpha)
+            ctx.fill()
+        if t >= hit - 0.1:
+            wobble = (
+                0.18 * math.exp(-(t - self.settle) * 3.5) * math.sin((t - self.settle) * 9) if t > self.settle else 0.0
+            )
+            float_y = math.sin(t * 1.1) * 5 * self.u
+            shine = anim.window(t, self.duration - 1.3, 0.9, anim.ease_in_out_sine)
+            self.coin.draw(
+                ctx,
+                cx,
+                cy + float_y,
+                self.spin(t) + wobble,
+                self.coin_scale(t),
+                anim.clamp01((t - hit + 0.1) / 0.15),
+                shine,
+            )
+
+    def draw_overlay(self, t: float, ctx: cairo.Context, cam: L.Camera) -> None:
+        w = self.canvas.width
+        dx = cam.pan_x * 0.3
+        self.title.draw(
+            ctx, w / 2 + dx, self.title_y, t, L.Reveal(self.settle - 0.3, length=0.5, spread=0.35, unit="letter")
+        )
+        self.subtitle.draw(
+            ctx,
+            w / 2 + dx,
+            self.sub_y,
+            t,
+            L.Reveal(self.settle + 0.15, length=0.5, spread=0.3, unit="word", easing=anim.ease_out_expo),
+        )
+        self.byline.draw(
+            ctx, w / 2 + dx, self.by_y, t, L.Reveal(self.settle + 0.5, length=0.5, unit="line"), alpha=0.85
+        )
 
 
 # --- Custom -------------------------------------------------------------------------------------------------
 
-MOODS: dict[str, tuple[str, ...]] = {
-    "ember": ("fire", "flame", "hot", "burn", "sunset", "warm", "lava", "energy", "rocket"),
-    "lagoon": ("ocean", "sea", "water", "wave", "blue", "calm", "cool", "ice", "sky"),
-    "mint": ("nature", "forest", "green", "grow", "leaf", "eco", "money", "plant"),
-    "orchid": ("neon", "party", "club", "pink", "love", "dream", "vibe", "magic"),
-    "gold": ("gold", "luxury", "premium", "rich", "king", "crown", "token", "coin", "launch"),
-    "crimson": ("red", "danger", "power", "bold", "fight", "rage", "war"),
-    "glacier": ("minimal", "clean", "snow", "winter", "silver", "future", "space", "moon"),
-    "aurora": ("night", "star", "galaxy", "ai", "cyber", "tech", "purple"),
-}
-ENERGETIC = ("fast", "energy", "energetic", "hype", "explosive", "dynamic", "bold", "launch", "epic", "!")
-CALM = ("calm", "serene", "soft", "gentle", "minimal", "elegant", "dreamy", "slow", "peaceful", "quiet")
-
-
-def mood_of(prompt: str) -> str:
-    lowered = prompt.lower()
-    energetic = sum(lowered.count(word) for word in ENERGETIC)
-    calm = sum(lowered.count(word) for word in CALM)
-    if energetic > calm:
-        return "energetic"
-    if calm > energetic:
-        return "calm"
-    return "balanced"
-
-
-def palette_for_prompt(spec: ClipSpec) -> L.Palette:
-    words = set(re.findall(r"[\w$]+", spec.prompt.lower()))
-    scores = {name: sum(1 for k in keys if k in words) for name, keys in MOODS.items()}
-    best = max(scores.values())
-    if best > 0:
-        winners = sorted(name for name, score in scores.items() if score == best)
-        return L.palette_named(winners[stable_hash(spec.title, spec.seed) % len(winners)])
-    return L.PALETTES[stable_hash(spec.prompt, spec.title, spec.seed) % len(L.PALETTES)]
-
-
-def headline_from(prompt: str, fallback: str) -> str:
-    first = sentences(prompt)
-    text = first[0] if first else T.clean_text(prompt, limit=400)
-    return T.clean_text(text or fallback, limit=110)
-
 
 class CustomScene(Scene):
-    """The prompt as kinetic typography: lines wipe up one by one, with the bot's name as the signature."""
-
-    poster_fraction = 0.8
+    """The prompt as a place: composed from procedural elements, the bot's avatar as the subject unless the
+    prompt names one (a planet, the moon, the sun). The prompt's words are never drawn."""
 
     def __init__(self, spec: ClipSpec, canvas: L.Canvas) -> None:
         super().__init__(spec, canvas)
         w, h = canvas.width, canvas.height
-        self.palette = palette_for_prompt(spec)
-        p = self.palette
-        self.mood = mood_of(spec.prompt)
-        self.background = L.GradientBackground(p, canvas, sway=0.5 if self.mood == "energetic" else 0.25)
-        self.orbs = L.LightOrbs(p, canvas, self.rng, count=5 if self.mood != "calm" else 3)
-        self.particles = L.Particles(p, canvas, self.rng, count=60 if self.mood == "energetic" else 35)
-        self.vignette = L.Vignette(canvas)
         short = min(w, h)
-        headline = headline_from(spec.prompt, spec.description or spec.title or "Hello")
-        size = short * (0.085 if len(headline) < 40 else 0.065 if len(headline) < 80 else 0.052)
-        width = self.safe_width * (0.88 if canvas.shape == "landscape" else 1.0)
-        style = T.TextStyle(size=size, max_width=None)
-        self.lines = [
-            L.Title(line, style, glow=p.accent, glow_radius=size * 0.14)
-            for line in wrap_lines(headline, style, width, max_lines=5 if canvas.shape == "portrait" else 4)
-        ]
-        line_height = size * 1.28
-        block = line_height * len(self.lines)
-        top = h * 0.47 - block / 2
-        self.line_y = [top + line_height * (i + 0.5) for i in range(len(self.lines))]
-        self.quote = L.Title(
-            "“", T.TextStyle(size=short * 0.22, color=p.accent), glow=p.accent, glow_radius=18 * self.u
+        hit = self.plan.hit
+        portrait = canvas.shape == "portrait"
+        self.center = (w * 0.5, h * (0.4 if portrait else 0.42))
+        diameter = short * (0.5 if portrait else 0.36)
+        self.compose_background(self.center[0])
+        self.has_subject = self.desc.subject == "avatar"
+        self.avatar = L.AvatarCutout(spec.avatar_path, spec.title, self.palette, diameter)
+        self.scale = Track(Key(hit - 0.3, 0.5), Key(hit + 0.8, 1.0, anim.spring))
+        self.alpha = Track(Key(hit - 0.3, 0.0), Key(hit + 0.2, 1.0))
+        self.brightness = Track(Key(0.0, 0.0), Key(min(0.8, hit), 1.0, anim.ease_out_cubic))
+        self.flashes = [hit] if self.desc.mood in ("epic", "energetic") else []
+        sig_y = self.safe.bottom - short * 0.05
+        self.signature = self.text(
+            "signature",
+            self.name,
+            T.TextStyle(size=short * 0.045, weight=T.DISPLAY_WEIGHT_SEMIBOLD),
+            self.safe.width * 0.8,
+            short * 0.08,
+            w / 2,
+            sig_y,
+            max_lines=1,
         )
-        self.signature = L.Title(
-            "— " + (T.clean_text(spec.title, limit=50) or "botvideo"),
-            T.TextStyle(size=short * 0.034, weight=T.DISPLAY_WEIGHT_SEMIBOLD, color=p.muted),
+        self.signature_y = sig_y
+        self.push = {"slow": 0.05, "drift": 0.08, "fast": 0.14}[self.desc.motion]
+
+    def draw_light(self, t: float, cam: L.Camera) -> None:
+        if self.has_subject:
+            cx, cy = self.center
+            self.avatar.draw_glow(self.canvas, cx + cam.pan_x, cy + cam.pan_y, self.scale(t), self.alpha(t))
+
+    def draw_subject(self, t: float, ctx: cairo.Context) -> None:
+        if not self.has_subject:
+            return
+        cx, cy = self.center
+        float_y = math.sin(t * 0.8) * 8 * self.u
+        angle = math.atan2(-1, -0.6) + 0.3 * math.sin(t * 0.5)
+        self.avatar.draw(ctx, cx, cy + float_y, scale=self.scale(t), alpha=self.alpha(t), rim_angle=angle)
+
+    def draw_overlay(self, t: float, ctx: cairo.Context, cam: L.Camera) -> None:
+        start = self.duration - min(1.6, self.duration * 0.35)
+        self.signature.draw(
+            ctx,
+            self.canvas.width / 2,
+            self.signature_y,
+            t,
+            L.Reveal(start, length=0.6, spread=0.3, unit="letter", easing=anim.ease_out_expo),
+            alpha=0.9,
         )
-        self.signature_y = min(h - self.margin - self.signature.text_height, self.line_y[-1] + line_height * 1.1)
-        widest = max(line.text_width for line in self.lines)
-        self.quote_x = max(self.margin + self.quote.text_width / 2, w / 2 - widest / 2 - self.quote.text_width * 0.2)
-        self.quote_y = top - self.quote.text_height * 0.12
-        self.stagger = {"energetic": 0.22, "balanced": 0.35, "calm": 0.5}[self.mood]
-        self.easing: L.Easing = {
-            "energetic": L.ease_out_back,
-            "balanced": L.ease_out_expo,
-            "calm": L.ease_in_out_sine,
-        }[self.mood]
-
-    def draw_haze(self, t: float, light: float) -> None:
-        self.orbs.draw(self.canvas, t, intensity=light)
-
-    def draw_sharp(self, t: float, light: float) -> None:
-        c, ctx = self.canvas, self.canvas.ctx
-        self.particles.draw(c, t * (1.6 if self.mood == "energetic" else 1.0), intensity=0.7 * light)
-        ctx.save()
-        zoom = 0.06 if self.mood == "energetic" else 0.035
-        shake = 3 * self.u * math.sin(t * 9) * (1 - L.window(t, 0, self.at(1.5))) if self.mood == "energetic" else 0
-        L.Camera(zoom=1 + zoom * L.ease_in_out_sine(t / self.duration), pan_x=shake).apply(ctx, c.width, c.height)
-        q = L.window(t, self.at(0.1), self.at(0.8), self.easing)
-        self.quote.draw(c, self.quote_x, self.quote_y, alpha=0.85 * q, scale=0.6 + 0.4 * q)
-        for i, (line, y) in enumerate(zip(self.lines, self.line_y, strict=True)):
-            start = self.at(0.35 + i * self.stagger)
-            x = L.window(t, start, self.at(0.9), self.easing)
-            fade = L.window(t, start, self.at(0.5))
-            # Each line rises from behind a mask at its baseline, like a type slide.
-            ctx.save()
-            ctx.rectangle(0, y - line.height / 2, c.width, line.height)
-            ctx.clip()
-            line.draw(c, c.width / 2, y, alpha=fade, dy=(1 - x) * line.height * 0.7)
-            ctx.restore()
-        sign = L.window(t, self.at(0.6 + len(self.lines) * self.stagger), self.at(0.8))
-        self.signature.draw(c, c.width / 2, self.signature_y, alpha=sign, reveal=sign)
-        ctx.restore()
-
-
-def wrap_lines(text: str, style: T.TextStyle, max_width: float, *, max_lines: int) -> list[str]:
-    """Greedy line breaking by measured width; words longer than a line (CJK runs) break by character."""
-
-    def fits(candidate: str) -> bool:
-        return bool(T.render_text(candidate, style).get_width() <= max_width)
-
-    words: list[str] = []
-    for word in text.split():
-        if fits(word):
-            words.append(word)
-            continue
-        piece = ""
-        for ch in word:
-            if piece and not fits(piece + ch):
-                words.append(piece)
-                piece = ch
-            else:
-                piece += ch
-        if piece:
-            words.append(piece)
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        joiner = "" if _is_cjk(word) and _is_cjk(current[-1:]) else " "
-        candidate = f"{current}{joiner}{word}" if current else word
-        if current and not fits(candidate):
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(" .,;:") + "…"
-    return lines or [text]
-
-
-def _is_cjk(text: str) -> bool:
-    return bool(text) and 0x2E80 <= ord(text[0]) <= 0x9FFF
 
 
 SCENES: dict[str, type[Scene]] = {

@@ -65,6 +65,9 @@ class ClipSpec:
     duration_seconds: float = 5.0
     seed: int = 0
     preset: str = "veryfast"
+    sound: bool = True  # an AAC stereo soundtrack composed to the scene; False leaves the video silent
+    scene_prompt: str = ""  # sets the scene and mood of any type (intro/promo/token keep their structure)
+    link: str = ""  # the bot's handle or link for the promo's call to action ("Try <name>" without one)
 
     @property
     def frame_count(self) -> int:

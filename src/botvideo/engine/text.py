@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ctypes.util
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cairocffi as cairo
@@ -51,6 +51,8 @@ void pango_font_description_set_absolute_size (PangoFontDescription *desc, doubl
 void pango_font_description_set_weight (PangoFontDescription *desc, int weight);
 void pango_font_description_free (PangoFontDescription *desc);
 void g_object_unref (void *object);
+void pango_layout_index_to_pos (PangoLayout *layout, int index, PangoRectangle *pos);
+int pango_layout_get_line_count (PangoLayout *layout);
 """
 
 
@@ -63,6 +65,21 @@ class TextStyle:
     max_width: int | None = None  # wrap (or ellipsize when max_lines is 1) at this width
     max_lines: int = 1
     line_spacing: float = 0.15  # extra space between lines, as a fraction of the size
+    ellipsize: bool = True  # False: wrap onto as many lines as it takes (fitted text never loses characters)
+
+
+Box = tuple[float, float, float, float]  # x, y, width, height in pixels
+
+
+@dataclass(frozen=True)
+class ShapedText:
+    """Text drawn once, with where each word and each letter (grapheme) sits on the surface, for staggers."""
+
+    surface: cairo.ImageSurface
+    words: tuple[Box, ...]
+    letters: tuple[Box, ...]
+    size: float  # the font size it was set at (after fitting)
+    lines: int
 
 
 class _Pango:
@@ -93,7 +110,8 @@ def text_backend() -> str:
 
 def clean_text(text: str, *, limit: int) -> str:
     """Drop control characters and collapse whitespace, then cut at `limit` characters on a word boundary."""
-    kept = "".join(ch if ch.isprintable() or ch in " \n" else " " for ch in text)
+    # Joiners and variation selectors are "unprintable" but hold emoji sequences (👩‍🚀) together.
+    kept = "".join(ch if ch.isprintable() or ch in " \n\u200d\ufe0e\ufe0f" else " " for ch in text)
     flat = " ".join(kept.split())
     if len(flat) <= limit:
         return flat
@@ -150,9 +168,10 @@ def _pango_layout(p: _Pango, ctx: cairo.Context, text: str, style: TextStyle) ->
     if style.max_width is not None:
         p.pango.pango_layout_set_width(layout, int(style.max_width * _PANGO_SCALE))
         p.pango.pango_layout_set_wrap(layout, _PANGO_WRAP_WORD_CHAR)
-        p.pango.pango_layout_set_ellipsize(layout, _PANGO_ELLIPSIZE_END)
-        # A negative height means "at most this many lines" to Pango.
-        p.pango.pango_layout_set_height(layout, -max(1, style.max_lines))
+        if style.ellipsize:
+            p.pango.pango_layout_set_ellipsize(layout, _PANGO_ELLIPSIZE_END)
+            # A negative height means "at most this many lines" to Pango.
+            p.pango.pango_layout_set_height(layout, -max(1, style.max_lines))
     p.pango.pango_layout_set_alignment(layout, _PANGO_ALIGN.get(style.align, 1))
     p.pango.pango_layout_set_spacing(layout, int(style.size * style.line_spacing * _PANGO_SCALE))
     encoded = text.encode("utf-8", "replace")
@@ -264,3 +283,143 @@ def with_glow(
     ctx.paint()
     result.flush()
     return result, pad
+
+
+# --- fitting and clusters -----------------------------------------------------------------------------------
+
+MIN_FIT_SIZE = 6.0
+
+
+def graphemes(text: str) -> list[tuple[int, str]]:
+    """(character offset, cluster) for each user-perceived character: emoji sequences and marks stay whole."""
+    clusters: list[tuple[int, str]] = []
+    for index, ch in enumerate(text):
+        joins = clusters and (
+            ch in "\u200d\ufe0f\ufe0e"
+            or 0x1F3FB <= ord(ch) <= 0x1F3FF
+            or clusters[-1][1].endswith("\u200d")
+            or 0x0300 <= ord(ch) <= 0x036F
+            or 0x064B <= ord(ch) <= 0x065F
+            or 0xE0020 <= ord(ch) <= 0xE007F
+        )
+        if joins:
+            start, cluster = clusters[-1]
+            clusters[-1] = (start, cluster + ch)
+        else:
+            clusters.append((index, ch))
+    return clusters
+
+
+def measure(text: str, style: TextStyle) -> tuple[int, int, int]:
+    """Width, height and line count the text takes in `style` (no drawing)."""
+    text = text or " "
+    p = _pango()
+    if p is None:
+        font = _pillow_font(style.weight, max(1, round(style.size)))
+        lines = _wrap_for_pillow(text, font, style)
+        probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+        box = probe.multiline_textbbox(
+            (0, 0), "\n".join(lines), font=font, spacing=round(style.size * style.line_spacing)
+        )
+        return int(box[2] - box[0]) + 4, int(box[3] - box[1]) + 4, len(lines)
+    scratch = cairo.ImageSurface(cairo.FORMAT_ARGB32, 1, 1)
+    layout, desc = _pango_layout(p, cairo.Context(scratch), text, style)
+    ink = p.ffi.new("PangoRectangle *")
+    logical = p.ffi.new("PangoRectangle *")
+    p.pango.pango_layout_get_pixel_extents(layout, ink, logical)
+    line_count = _line_count(p, layout)
+    p.gobject.g_object_unref(layout)
+    p.pango.pango_font_description_free(desc)
+    width = max(ink.x + ink.width, logical.x + logical.width) - min(ink.x, logical.x) + 2
+    height = max(ink.y + ink.height, logical.y + logical.height) - min(ink.y, logical.y) + 2
+    return int(width), int(height), line_count
+
+
+def _line_count(p: _Pango, layout: Any) -> int:
+    return int(p.pango.pango_layout_get_line_count(layout))
+
+
+def fit_style(text: str, style: TextStyle, max_width: float, max_height: float, *, max_lines: int = 2) -> TextStyle:
+    """The largest size of `style` at which the whole text fits the box: it shrinks first, then wraps.
+
+    A name or ticker is never ellipsized: one line is kept while the text can stay at least 60 % of the
+    asked size, then up to `max_lines` lines are tried, and past that it keeps shrinking until it fits.
+    """
+    single = replace(style, max_width=None, max_lines=1, ellipsize=False)
+    wrapped = replace(style, max_width=max(8, int(max_width)), max_lines=99, ellipsize=False)
+    size = style.size
+    while size > MIN_FIT_SIZE:
+        candidate = replace(single, size=size)
+        width, height, _ = measure(text, candidate)
+        if width <= max_width and height <= max_height:
+            return candidate
+        if size < style.size * 0.6:
+            candidate = replace(wrapped, size=size, max_width=max(8, int(max_width - 2)))
+            width, height, lines = measure(text, candidate)
+            if width <= max_width and height <= max_height and lines <= max_lines:
+                return candidate
+        size *= 0.92
+    floor = replace(wrapped, size=MIN_FIT_SIZE)
+    return floor
+
+
+def shape_text(text: str, style: TextStyle) -> ShapedText:
+    """Render once and locate every word and letter on the result (Pango's own cluster positions)."""
+    text = text or " "
+    surface = render_text(text, style)
+    p = _pango()
+    whole: Box = (0.0, 0.0, float(surface.get_width()), float(surface.get_height()))
+    if p is None:
+        return ShapedText(surface, (whole,), (whole,), style.size, 1)
+    scratch = cairo.ImageSurface(cairo.FORMAT_ARGB32, 1, 1)
+    layout, desc = _pango_layout(p, cairo.Context(scratch), text, style)
+    ink = p.ffi.new("PangoRectangle *")
+    logical = p.ffi.new("PangoRectangle *")
+    p.pango.pango_layout_get_pixel_extents(layout, ink, logical)
+    left = min(ink.x, logical.x)
+    top = min(ink.y, logical.y)
+    rect = p.ffi.new("PangoRectangle *")
+    encoded_offsets: list[int] = []
+    offset = 0
+    for ch in text:
+        encoded_offsets.append(offset)
+        offset += len(ch.encode("utf-8", "replace"))
+    letters: list[Box] = []
+    letter_words: list[int] = []
+    word = 0
+    previous_space = False
+    for index, cluster in graphemes(text):
+        if cluster.isspace():
+            previous_space = True
+            continue
+        if previous_space and letters:
+            word += 1
+        previous_space = False
+        p.pango.pango_layout_index_to_pos(layout, encoded_offsets[index], rect)
+        x = rect.x / _PANGO_SCALE
+        w = rect.width / _PANGO_SCALE
+        if w < 0:  # right-to-left clusters report a negative width from their leading edge
+            x, w = x + w, -w
+        # Letter boxes take the full line height and a little slack for ink past the advance (italics, emoji).
+        x0 = max(0.0, x - left + 1 - 2)
+        x1 = min(float(surface.get_width()), x - left + 1 + w + 2)
+        letters.append((x0, rect.y / _PANGO_SCALE - top + 1, max(1.0, x1 - x0), rect.height / _PANGO_SCALE))
+        letter_words.append(word)
+    p.gobject.g_object_unref(layout)
+    p.pango.pango_font_description_free(desc)
+    words: list[Box] = []
+    for number in range(word + 1):
+        mine = [box for box, owner in zip(letters, letter_words, strict=True) if owner == number]
+        if mine:
+            x0 = min(b[0] for b in mine)
+            y0 = min(b[1] for b in mine)
+            x1 = max(b[0] + b[2] for b in mine)
+            y1 = max(b[1] + b[3] for b in mine)
+            words.append((x0, y0, x1 - x0, y1 - y0))
+    return ShapedText(
+        surface,
+        tuple(words) or (whole,),
+        tuple(letters) or (whole,),
+        style.size,
+        max(1, len({round(b[1]) for b in letters})),
+    )

@@ -25,6 +25,7 @@ from tests.support.scripted_provider import ProviderLedger, ScriptedProvider
 TEST_JWT_SECRET = "test-secret-for-botvideo-0123456789abcdef-0123456789abcdef-012345"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Sync Playwright keeps an event loop running in the main thread for the whole session (the browser fixture is
     # session-scoped), so async tests collected after a browser test could not start their own loop: run browser

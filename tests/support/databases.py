@@ -10,6 +10,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,7 +62,9 @@ def _migrate(url: str, directory: Path) -> None:
         await dbos.launch(settings, engine, [], run_workers=False)
         dbos.shutdown()
 
-    asyncio.run(launch_once())
+    # In a thread of its own: a test session may already run an event loop in this one (sync Playwright does).
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(lambda: asyncio.run(launch_once())).result()
     if engine is not None:
         engine.dispose()
     resources.close()

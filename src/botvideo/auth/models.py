@@ -1,3 +1,5 @@
+"""The user row: a Supabase Auth user id, and for standalone sign-in an email and password hash."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,3 +1,5 @@
+"""Password hashing with Argon2id."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher

@@ -1,3 +1,5 @@
+"""Queries on user rows."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,3 +1,5 @@
+"""The auth API's request and answer shapes (Supabase's password-grant session among them)."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,3 +1,5 @@
+"""Accounts: the user a token names, sign-in, registration."""
+
 from __future__ import annotations
 
 import uuid

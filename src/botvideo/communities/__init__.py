@@ -1,0 +1,1 @@
+"""Communities (bots): their members and roles, avatars and tokens."""

@@ -1,3 +1,5 @@
+"""A community (bot) row and its members with their roles."""
+
 from __future__ import annotations
 
 import uuid

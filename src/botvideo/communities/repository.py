@@ -1,3 +1,5 @@
+"""Queries on communities (bots) and their members."""
+
 from __future__ import annotations
 
 import uuid

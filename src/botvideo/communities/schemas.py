@@ -1,3 +1,5 @@
+"""The communities API's request and answer shapes."""
+
 from __future__ import annotations
 
 import uuid

@@ -190,6 +190,14 @@ def _wait(
 
     assert isinstance(handle, JobHandle)
     reported = 0
+
+    def catch_up(current: int) -> None:
+        # Report in steps of at most 10 frames even when several arrived since the last poll.
+        nonlocal reported
+        while progress is not None and reported < current:
+            reported = min(current, reported + PROGRESS_STEP)
+            progress(reported, total)
+
     while True:
         if cancel is not None and cancel.is_set():
             handle.cancel()
@@ -197,15 +205,11 @@ def _wait(
             raise RenderCanceled()
         if all(future.done() for future in handle.futures):
             break
-        if progress is not None:
-            # Report in steps of at most 10 frames even when several arrived since the last poll.
-            current = min(handle.frames_done, total - 1)
-            while reported < current:
-                reported = min(current, reported + PROGRESS_STEP)
-                progress(reported, total)
+        catch_up(min(handle.frames_done, total - 1))
         time.sleep(POLL_SECONDS)
     for future in handle.futures:
         future.result()  # re-raises the first worker error
+    catch_up(total - 1)  # the frames that finished after the last poll, in the same small steps
 
 
 def _drain(handle: object) -> None:

@@ -1,0 +1,1 @@
+"""Where media lives: local files, signed URLs, the media route and SSRF-guarded fetching."""

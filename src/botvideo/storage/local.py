@@ -1,3 +1,5 @@
+"""Media on the local disk under one root, written atomically."""
+
 from __future__ import annotations
 
 import os

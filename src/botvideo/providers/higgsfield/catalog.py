@@ -18,7 +18,7 @@ from botvideo.providers.base import GenerationRequest, ModelInfo
 
 PROVIDER_NAME = "higgsfield"
 
-# The spec's "free model". It exists in no Higgsfield source (reference §7); it names our default.
+# The spec's "free model". It exists in no Higgsfield source; it names our default.
 REALISTIC_VISION_ALIAS = "higgsfield/realistic-vision-v5"
 
 FieldType = Literal["string", "integer", "number", "boolean", "array"]
@@ -147,7 +147,7 @@ def _our_resolution(wire: str) -> str:
 
 
 def _wire_resolution(ours: str) -> str:
-    # Seedance v1 wants "1080", not "1080p" (reference §2.3 type quirks).
+    # Seedance v1 wants "1080", not "1080p".
     return ours.removesuffix("p")
 
 
@@ -159,7 +159,7 @@ def _or_list(items: tuple[str, ...]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-# --- field sets, from the docs OpenAPI snapshot (reference §2.3) --------------------------------------------
+# --- field sets, from the docs OpenAPI snapshot --------------------------------------------
 
 _PROMPT = WireField("prompt", "string", required=True)
 _IMAGE = WireField("image_url", "string", required=True)

@@ -1,4 +1,4 @@
-"""A small typed client for Higgsfield's queue API (reference: /work/shared/reference/higgsfield-api.md §1–5).
+"""A small typed client for Higgsfield's queue API (docs/higgsfield.md).
 
 It speaks HTTP and Higgsfield's wire shapes only; `provider.py` maps them onto botvideo's provider interface.
 Safe to retry: status, cancel, delete, upload PUT, downloads. Submit is retried only because every attempt
@@ -47,8 +47,8 @@ DOWNLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 MAX_DOWNLOAD_BYTES = 1024 * 1024 * 1024
 MAX_REDIRECTS = 3
 
-# The concurrency-cap 400's wording is undocumented (reference §5 "Rate limits"); any submit 400 whose text
-# talks about concurrency, too many requests or a request limit is read as "busy". Validation 400s
+# The concurrency-cap 400's wording is undocumented (Higgsfield documents only the status code); any submit 400
+# whose text talks about concurrency, too many requests or a request limit is read as "busy". Validation 400s
 # rarely use these words.
 _CONCURRENCY_WORDS = re.compile(
     r"concurren|too many (?:requests|generations|jobs)|(?:request|generation|job)s? (?:limit|in progress)"

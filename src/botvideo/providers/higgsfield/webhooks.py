@@ -1,4 +1,4 @@
-"""Standard Webhooks signatures, as Higgsfield signs its deliveries (reference §4).
+"""Standard Webhooks signatures, as Higgsfield signs its deliveries.
 
 Pure functions: the service's route passes the headers, the raw body and the configured secrets, and gets
 back a typed result. Replay protection (remembering `webhook-id`s) is the route's job; this module only

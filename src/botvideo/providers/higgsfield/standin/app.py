@@ -1,4 +1,4 @@
-"""A local server that behaves as Higgsfield's documented queue API does (reference §9 checklist).
+"""A local server that behaves as Higgsfield's documented queue API does.
 
 Higgsfield routes: `POST /{model_id}`, `GET /requests/{id}/status`, `POST /requests/{id}/cancel`,
 `DELETE /requests/{id}`, `POST /files/generate-upload-url`. Stand-in-only routes: the presigned upload
@@ -419,7 +419,7 @@ def _authorized(key: str, request: Request) -> bool:
     header = request.headers.get("authorization", "")
     if header.startswith("Key ") and secrets.compare_digest(header[4:].encode(), key.encode()):
         return True
-    # The legacy header pair is "also accepted" (reference §1).
+    # The legacy header pair is "also accepted" by Higgsfield's docs.
     legacy = f"{request.headers.get('hf-api-key', '')}:{request.headers.get('hf-secret', '')}"
     return secrets.compare_digest(legacy.encode(), key.encode())
 

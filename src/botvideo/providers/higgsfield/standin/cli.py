@@ -1,4 +1,4 @@
-"""`botvideo higgsfield-standin`: run the local Higgsfield stand-in (the lead registers this function)."""
+"""`botvideo higgsfield-standin`: run the local Higgsfield stand-in."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from botvideo.auth import service
 from botvideo.auth.models import User
 from botvideo.auth.tokens import TokenClaims, TokenService
-from botvideo.core.deps import SessionDep
+from botvideo.core.deps import SessionDep, from_state
 from botvideo.core.errors import Forbidden, NotAuthenticated
 
 SESSION_COOKIE = "botvideo_session"
@@ -25,12 +25,7 @@ CSRF_FORM_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_tokens(request: Request) -> TokenService:
-    tokens: TokenService = request.app.state.tokens
-    return tokens
-
-
-TokensDep = Annotated[TokenService, Depends(get_tokens)]
+TokensDep = Annotated[TokenService, Depends(from_state("tokens", TokenService))]
 
 
 def new_csrf_token() -> str:

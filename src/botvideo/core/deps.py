@@ -7,8 +7,8 @@ boundary of a request.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -16,19 +16,23 @@ from sqlalchemy.orm import Session
 from botvideo.core.config import Settings
 from botvideo.core.db import Database
 
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+T = TypeVar("T")
 
 
-def get_database(request: Request) -> Database:
-    database: Database = request.app.state.database
-    return database
+def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
+    """The dependency that hands a route the resource the lifespan put on `app.state` under `name`."""
+
+    def resource(request: Request) -> T:
+        value: T = getattr(request.app.state, name)
+        return value
+
+    resource.__name__ = f"get_{name}"
+    resource.__doc__ = f"The process's {kind.__name__}."
+    return resource
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[Settings, Depends(from_state("settings", Settings))]
+DatabaseDep = Annotated[Database, Depends(from_state("database", Database))]
 
 
 def get_session(database: DatabaseDep) -> Iterator[Session]:

@@ -125,14 +125,6 @@ class RenderPool:
             handle.futures = [self._executor.submit(part_worker.render_part, job) for job in jobs]
         return handle
 
-    def run_inline(self, handle: JobHandle, job: PartJob) -> None:
-        """Render a part in this thread (the `workers=0` mode), reporting progress into the handle."""
-
-        def report(done: int) -> None:
-            handle.done[job.index] = done
-
-        part_worker.render_part_with(job, report=report, canceled=lambda: bool(self._cancel_flags[job.slot]))
-
     def next_slot(self) -> int:
         with self._lock:
             # Skip slots still in use by long renders (only possible with >256 clips in flight).

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from botvideo.core.errors import InvalidInput
+from botvideo.core.kinds import VideoType
 
-VIDEO_TYPES: tuple[str, ...] = ("intro", "promo", "token_reveal", "custom")
+VIDEO_TYPES: tuple[str, ...] = tuple(kind.value for kind in VideoType)
 MIN_DURATION_SECONDS = 2.0
 MAX_DURATION_SECONDS = 15.0
 RESOLUTIONS: dict[str, int] = {"1080p": 1080, "720p": 720}

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from botvideo.core.deps import from_state
 from botvideo.providers.registry import ProviderRegistry
 
-
-def get_providers(request: Request) -> ProviderRegistry:
-    providers: ProviderRegistry = request.app.state.providers
-    return providers
-
-
-ProvidersDep = Annotated[ProviderRegistry, Depends(get_providers)]
+ProvidersDep = Annotated[ProviderRegistry, Depends(from_state("providers", ProviderRegistry))]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from botvideo.auth.models import User
+from botvideo.core.deps import from_state
 from botvideo.storage.local import LocalStorage
 from botvideo.storage.signing import MediaSigner
 
@@ -17,21 +18,6 @@ from botvideo.storage.signing import MediaSigner
 MediaAccess = Callable[[Session, User, str], bool]
 
 
-def get_storage(request: Request) -> LocalStorage:
-    storage: LocalStorage = request.app.state.storage
-    return storage
-
-
-def get_signer(request: Request) -> MediaSigner:
-    signer: MediaSigner = request.app.state.signer
-    return signer
-
-
-def get_media_access(request: Request) -> MediaAccess:
-    access: MediaAccess = request.app.state.media_access
-    return access
-
-
-StorageDep = Annotated[LocalStorage, Depends(get_storage)]
-SignerDep = Annotated[MediaSigner, Depends(get_signer)]
-MediaAccessDep = Annotated[MediaAccess, Depends(get_media_access)]
+StorageDep = Annotated[LocalStorage, Depends(from_state("storage", LocalStorage))]
+SignerDep = Annotated[MediaSigner, Depends(from_state("signer", MediaSigner))]
+MediaAccessDep = Annotated[MediaAccess, Depends(from_state("media_access", Callable))]

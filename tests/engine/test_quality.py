@@ -59,7 +59,7 @@ def frames_of(spec: ClipSpec) -> list[np.ndarray]:
 @pytest.mark.parametrize(("video_type", "framing"), list(itertools.product(TYPES, FRAMINGS)))
 def test_every_half_second_of_every_type_and_framing_moves(video_type: str, framing: str) -> None:
     width, height = FRAMINGS[framing]
-    frames = frames_of(ClipSpec(video_type, width=width, height=height, **BOT))  # type: ignore[arg-type]
+    frames = frames_of(ClipSpec(video_type, width=width, height=height, **BOT))
     changes = np.array([np.abs(b - a).mean() for a, b in itertools.pairwise(frames)])
     windows = [changes[i : i + 15].mean() for i in range(0, len(changes) - 14, 15)]
     assert len(windows) == 9
@@ -96,7 +96,7 @@ def test_text_boxes_stay_whole_inside_the_frame(video_type: str, script: str, fr
 
 def test_text_in_9_16_keeps_clear_of_the_app_overlays() -> None:
     for video_type in TYPES:
-        scene = scenes.build_scene(ClipSpec(video_type, width=216, height=384, **BOT), layers.Canvas(216, 384))  # type: ignore[arg-type]
+        scene = scenes.build_scene(ClipSpec(video_type, width=216, height=384, **BOT), layers.Canvas(216, 384))
         for box in scene.boxes:
             assert box.y0 >= 384 * 0.1, box
             assert box.y1 <= 384 * 0.8, box
@@ -104,7 +104,7 @@ def test_text_in_9_16_keeps_clear_of_the_app_overlays() -> None:
 
 @pytest.mark.parametrize("video_type", TYPES)
 def test_soundtrack_is_minus_14_lufs_with_true_peak_under_minus_1_dbtp(video_type: str) -> None:
-    spec = ClipSpec(video_type, **BOT)  # type: ignore[arg-type]
+    spec = ClipSpec(video_type, **BOT)
     samples = audio.soundtrack(spec, plan_for(spec))
     assert samples.shape == (2, 5 * audio.RATE)
     loudness = pyloudnorm.Meter(audio.RATE).integrated_loudness(samples.T.astype(np.float64))
@@ -114,7 +114,7 @@ def test_soundtrack_is_minus_14_lufs_with_true_peak_under_minus_1_dbtp(video_typ
 
 @pytest.mark.parametrize("video_type", TYPES)
 def test_soundtrack_is_never_silent_for_half_a_second_before_the_tail(video_type: str) -> None:
-    spec = ClipSpec(video_type, duration_seconds=8.0, **BOT)  # type: ignore[arg-type]
+    spec = ClipSpec(video_type, duration_seconds=8.0, **BOT)
     plan = plan_for(spec)
     samples = audio.soundtrack(spec, plan)
     hop = audio.RATE // 20
@@ -125,12 +125,12 @@ def test_soundtrack_is_never_silent_for_half_a_second_before_the_tail(video_type
 
 
 def test_same_spec_gives_the_same_soundtrack() -> None:
-    spec = ClipSpec("promo", **BOT)  # type: ignore[arg-type]
+    spec = ClipSpec("promo", **BOT)
     assert np.array_equal(audio.soundtrack(spec, plan_for(spec)), audio.soundtrack(spec, plan_for(spec)))
 
 
 def test_promo_cuts_land_on_the_beat() -> None:
-    plan = plan_for(ClipSpec("promo", duration_seconds=7.0, **BOT))  # type: ignore[arg-type]
+    plan = plan_for(ClipSpec("promo", duration_seconds=7.0, **BOT))
     assert len(plan.cuts) == 7
     for cut in plan.cuts:
         assert cut / plan.beat == pytest.approx(round(cut / plan.beat), abs=1e-6)
@@ -151,7 +151,7 @@ def decoded_audio(path: Path) -> np.ndarray:
 )
 def test_rendered_clip_carries_its_aac_soundtrack_without_clipping(tmp_path: Path, render_pool: RenderPool) -> None:
     # The promo's drums are the hardest case: AAC overshoots most on sharp transients.
-    spec = ClipSpec("promo", width=320, height=180, duration_seconds=5.0, **BOT)  # type: ignore[arg-type]
+    spec = ClipSpec("promo", width=320, height=180, duration_seconds=5.0, **BOT)
     samples = decoded_audio(render_clip(spec, tmp_path / "clip.mp4", pool=render_pool).path)
     assert samples.shape[1] >= 5 * audio.RATE
     assert audio.true_peak_db(samples) <= -1.0
@@ -159,7 +159,7 @@ def test_rendered_clip_carries_its_aac_soundtrack_without_clipping(tmp_path: Pat
 
 
 def test_sound_false_leaves_the_audio_stream_out(tmp_path: Path, render_pool: RenderPool) -> None:
-    spec = ClipSpec("intro", width=320, height=180, duration_seconds=2.0, sound=False, **BOT)  # type: ignore[arg-type]
+    spec = ClipSpec("intro", width=320, height=180, duration_seconds=2.0, sound=False, **BOT)
     with av.open(str(render_clip(spec, tmp_path / "clip.mp4", pool=render_pool).path)) as container:
         assert not container.streams.audio
 
@@ -210,7 +210,7 @@ def test_scene_prompt_override_sets_the_scene_of_an_intro() -> None:
 
 
 def test_render_still_gives_the_first_and_the_hero_frame() -> None:
-    spec = ClipSpec("intro", width=320, height=180, **BOT)  # type: ignore[arg-type]
+    spec = ClipSpec("intro", width=320, height=180, **BOT)
     first = np.asarray(render_still(spec, 0.0), dtype=np.float32)
     hero = np.asarray(render_still(spec, hero_seconds(spec)), dtype=np.float32)
     assert first.shape == hero.shape == (180, 320, 3)
